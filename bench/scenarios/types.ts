@@ -1,0 +1,14 @@
+export type BenchContext = {
+  /** BENCH_SCALE: multiplies sizes (rows, customers) and, for load tests, durations. */
+  scale: number;
+  /** BENCH_DATABASE_URL: a PostgreSQL server to measure next to PGlite (a fresh database is made). */
+  pgUrl?: string;
+  log(message: string): void;
+};
+
+export type Scenario = {
+  name: string;
+  title: string;
+  /** Measures and returns the markdown body of its section in docs/performance.md. */
+  run(ctx: BenchContext): Promise<string>;
+};

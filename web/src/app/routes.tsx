@@ -1,0 +1,51 @@
+import type { ComponentType } from 'react';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { ComingSoon } from '../components/ComingSoon';
+import { NotFound } from '../components/NotFound';
+import { RequirePermission } from '../components/RequirePermission';
+import { LoginPage } from '../features/auth/LoginPage';
+import { SetupPage } from '../features/auth/SetupPage';
+import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
+import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
+import { HomePage } from '../features/home/HomePage';
+import { UsersPage } from '../features/staff/UsersPage';
+import { RolesPage } from '../features/staff/RolesPage';
+import { DepartmentsPage } from '../features/staff/DepartmentsPage';
+import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
+import { AuditPage } from '../features/audit/AuditPage';
+import { JobsPage } from '../features/jobs/JobsPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { ProtectedLayout } from './ProtectedLayout';
+import { navItems } from './nav';
+
+const builtPages: Record<string, ComponentType> = {
+  users: UsersPage,
+  roles: RolesPage,
+  departments: DepartmentsPage,
+  apiKeys: ApiKeysPage,
+  audit: AuditPage,
+  jobs: JobsPage,
+  settings: SettingsPage,
+};
+
+const moduleRoutes: RouteObject[] = navItems.map((item) => {
+  const Page = builtPages[item.key];
+  return {
+    path: item.path.slice(1),
+    element: (
+      <RequirePermission permission={item.permission}>{Page ? <Page /> : <ComingSoon item={item} />}</RequirePermission>
+    ),
+  };
+});
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  { path: '/setup', element: <SetupPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password', element: <ResetPasswordPage /> },
+  {
+    path: '/',
+    element: <ProtectedLayout />,
+    children: [{ index: true, element: <HomePage /> }, ...moduleRoutes, { path: '*', element: <NotFound /> }],
+  },
+]);
