@@ -55,6 +55,24 @@ export default tseslint.config(
     },
   },
   {
+    // Table files may name another module's table, only to declare a foreign key to it
+    // (docs/decisions/0008): the schema is one database; data access still goes through index.ts.
+    files: ['server/src/modules/**/*.tables.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./)[^/]+/(?!index\\.ts$)(?![^/]+\\.tables\\.ts$).+',
+              message: 'A table file may import only other modules\' table files (for foreign keys).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },

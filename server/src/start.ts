@@ -7,6 +7,8 @@ import type { GuardOptions } from './platform/auth/actor.ts';
 import { bootstrapAdministrator, createAuth } from './platform/auth/auth.ts';
 import type { Mailer } from './platform/mail/mailer.ts';
 import { createPlatform, type Platform } from './platform/platform.ts';
+import { createCustomersModule } from './modules/customers/index.ts';
+import { createOrdersModule } from './modules/orders/index.ts';
 import { createStaffModule } from './modules/staff/index.ts';
 import { buildApp, type KehuApp } from './app.ts';
 import { loadDemo, wantsDemo } from './demo/demo.ts';
@@ -75,6 +77,9 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
   const rootRoutes: FastifyPluginAsync[] = [];
   apiRoutes.push(auditRoutes({ db }), platform.routes);
   apiRoutes.push(auth.routes, staff.routes(auth.sessions));
+  const customers = createCustomersModule({ platform, audit, dataDir: config.dataDir, userNames: staff.userNames });
+  const orders = createOrdersModule({ platform, audit, customers: customers.face });
+  apiRoutes.push(customers.routes, orders.routes);
 
   const app = await buildApp({
     config,

@@ -23,6 +23,8 @@ export type StaffModule = {
   seeder: ReturnType<typeof createStaffSeeder>;
   /** Builds the routes once the session store exists (users' sessions end on deactivation). */
   routes(sessions: SessionStore): FastifyPluginAsync;
+  /** Display names by user id (owners, authors); unknown ids are absent from the map. */
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
 };
 
 /** Staff: users, roles, departments. */
@@ -30,6 +32,7 @@ export function createStaffModule(deps: { db: Db; audit: AuditLog; now: () => Da
   return {
     directory: createStaffDirectory(deps),
     init: () => staffRepository.seedBuiltInRoles(deps.db),
+    userNames: (ids) => staffRepository.namesOf(deps.db, ids),
     seeder: createStaffSeeder(deps),
     routes: (sessions) =>
       staffRoutes({

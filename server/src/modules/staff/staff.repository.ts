@@ -110,6 +110,15 @@ export const staffRepository = {
     );
   },
 
+  /** Display names of users (active or not), for other modules showing an owner or author. */
+  async namesOf(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await q.query<{ id: string; name: string }>('select id, name from users where id = any($1::uuid[])', [
+      [...new Set(ids)],
+    ]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  },
+
   async findUser(q: Queryable, id: string): Promise<UserRow | null> {
     const [row] = await q.query<UserRow>(`${userSelect} WHERE u.id = $1`, [id]);
     return row ?? null;

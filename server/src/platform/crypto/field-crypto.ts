@@ -108,7 +108,7 @@ export function newDataKey(): Buffer {
  * decrypted values).
  */
 export function blindIndex(indexKey: Buffer, normalisedValue: string, bytes = 32): string {
-  if (!Number.isInteger(bytes) || bytes < 4 || bytes > 32) throw new RangeError('bytes must be 4..32');
+  if (!Number.isInteger(bytes) || bytes < 2 || bytes > 32) throw new RangeError('bytes must be 2..32');
   return createHmac('sha256', indexKey)
     .update(normalisedValue, 'utf8')
     .digest()

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { join } from 'node:path';
+import type { AuditLog } from '../../platform/audit/audit.service.ts';
+import type { Platform } from '../../platform/platform.ts';
+import type { CustomersContext } from './customers.context.ts';
+import { createCustomersFace, type CustomersFace } from './customers.face.ts';
+import { customerListRoutes } from './customer-list.routes.ts';
+import { customersRoutes } from './customers.routes.ts';
+import { registerIdentityColumns } from './identities.ts';
+import { timelineRoutes } from './timeline.routes.ts';
+import { touchpointsRoutes } from './touchpoints.routes.ts';
+
+export type { CustomersFace, CustomerDependent, NewActivity, OrderStats, TouchpointRef } from './customers.face.ts';
+
+export type CustomersModule = {
+  /** For other modules: timeline rows, order aggregates, touchpoints, dependents (see customers.face.ts). */
+  face: CustomersFace;
+  routes: FastifyPluginAsync;
+};
+
+/** Customers: profiles, identities, custom attributes, tags, the list, the timeline, touchpoints. */
+export function createCustomersModule(deps: {
+  platform: Platform;
+  audit: AuditLog;
+  dataDir: string;
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
+}): CustomersModule {
+  const { platform } = deps;
+  registerIdentityColumns(platform.crypto);
+  const face = createCustomersFace();
+  const ctx: CustomersContext = {
+    db: platform.db,
+    audit: deps.audit,
+    crypto: platform.crypto,
+    jobs: platform.jobs,
+    events: platform.events,
+    settings: platform.settings,
+    now: platform.now,
+    face,
+    exportDir: join(deps.dataDir, 'exports'),
+    userNames: deps.userNames,
+  };
+  return {
+    face,
+    routes: async (app) => {
+      await app.register(customersRoutes(ctx));
+      await app.register(customerListRoutes(ctx));
+      await app.register(timelineRoutes(ctx));
+      await app.register(touchpointsRoutes(ctx));
+    },
+  };
+}

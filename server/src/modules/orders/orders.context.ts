@@ -1,0 +1,15 @@
+import type { AuditLog } from '../../platform/audit/audit.service.ts';
+import type { Db } from '../../platform/db/db.ts';
+import type { Events } from '../../platform/events/events.service.ts';
+import type { Jobs } from '../../platform/jobs/jobs.service.ts';
+import type { CustomersFace } from '../customers/index.ts';
+
+/** What the orders module's services are built from (wired once in index.ts). */
+export type OrdersContext = {
+  db: Db;
+  audit: AuditLog;
+  jobs: Jobs;
+  events: Events;
+  now: () => Date;
+  customers: CustomersFace;
+};
