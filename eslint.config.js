@@ -65,7 +65,7 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^\\.\\./(?!\\.\\./)[^/]+/(?!index\\.ts$)(?![^/]+\\.tables\\.ts$).+',
-              message: 'A table file may import only other modules\' table files (for foreign keys).',
+              message: "A table file may import only other modules' table files (for foreign keys).",
             },
           ],
         },

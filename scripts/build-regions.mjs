@@ -22,7 +22,13 @@ const provinces = pca.map((p) => {
   return node(
     p.code,
     p.name,
-    cities.map((c) => node(c.code, c.name, (c.children ?? []).map((d) => node(d.code, d.name)))),
+    cities.map((c) =>
+      node(
+        c.code,
+        c.name,
+        (c.children ?? []).map((d) => node(d.code, d.name)),
+      ),
+    ),
   );
 });
 // Hong Kong, Macao and Taiwan come without statistics codes; give them stable synthetic ones.
