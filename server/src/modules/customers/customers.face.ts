@@ -42,6 +42,8 @@ export type CustomerDependent = {
 export type CustomersFace = {
   /** Locks nothing; true when the customer exists. */
   exists(q: Queryable, customerId: string): Promise<boolean>;
+  /** Customer names by id (order lists show who bought); unknown ids are absent. */
+  namesOf(q: Queryable, ids: readonly string[]): Promise<Map<string, string>>;
   recordActivity(q: Queryable, activity: NewActivity): Promise<void>;
   /** A new counted order (paid): the hot path, one atomic UPDATE of the stats row. */
   addOrderToStats(q: Queryable, customerId: string, order: { paidAmount: string; placedAt: Date }): Promise<void>;
@@ -62,6 +64,15 @@ export function createCustomersFace(): CustomersFace {
     async exists(q, customerId) {
       const rows = await q.query('select 1 from customers where id = $1', [customerId]);
       return rows.length > 0;
+    },
+
+    async namesOf(q, ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await q.query<{ id: string; name: string }>(
+        'select id, name from customers where id = any($1::uuid[])',
+        [[...new Set(ids)]],
+      );
+      return new Map(rows.map((r) => [r.id, r.name]));
     },
 
     async recordActivity(q, a) {
