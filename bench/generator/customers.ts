@@ -66,9 +66,15 @@ export type CustomerTables = {
   storesByProvince: Map<string, GeneratedStore[]>;
   stores: readonly GeneratedStore[];
   referenceYear: number;
+  /** Index of the last calendar day with sign-ups. */
+  lastDay: number;
 };
 
-export function customerTables(stores: readonly GeneratedStore[], calendar: Calendar): CustomerTables {
+export function customerTables(
+  stores: readonly GeneratedStore[],
+  calendar: Calendar,
+  lastDay = calendar.days.length - 1,
+): CustomerTables {
   const storesByProvince = new Map<string, GeneratedStore[]>();
   for (const s of stores) storesByProvince.set(s.province, [...(storesByProvince.get(s.province) ?? []), s]);
   return {
@@ -89,7 +95,8 @@ export function customerTables(stores: readonly GeneratedStore[], calendar: Cale
     buyers: new Weighted(buyerShares),
     storesByProvince,
     stores,
-    referenceYear: Number(calendar.days[calendar.days.length - 1].slice(0, 4)),
+    referenceYear: Number(calendar.days[lastDay].slice(0, 4)),
+    lastDay,
   };
 }
 
@@ -161,7 +168,7 @@ export function generateCustomer(
     homeStoreCode = (local && rng.chance(0.9) ? rng.pick(local) : rng.pick(t.stores)).code;
   }
 
-  const signupDay = calendar.signupDay.pickBetween(rng, 0, calendar.days.length - 1);
+  const signupDay = calendar.signupDay.pickBetween(rng, 0, t.lastDay);
   // 09:00–22:59 local time, when people shop and sign up
   const createdMs = calendar.midnightMs[signupDay] + (9 * 3600 + rng.int(0, 14 * 3600 - 1)) * 1000;
 

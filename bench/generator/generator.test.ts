@@ -111,4 +111,32 @@ describe('data generator', () => {
     assert.ok(new Set(gen.stores.map((s) => s.province)).size >= 5);
     for (const p of gen.products) assert.match(p.price, /^\d+\.00$/);
   });
+
+  it('ends the history on endDate and scales repeat buyers with orderRate', () => {
+    const base = createGenerator({ seed: 3, startYear: 2023, years: 4, endDate: '2026-03-31' });
+    const dense = createGenerator({ seed: 3, startYear: 2023, years: 4, endDate: '2026-03-31', orderRate: 5 });
+    const end = Date.parse('2026-04-01T03:00:00Z'); // the last order may spill a little past midnight
+    let baseCount = 0;
+    let denseCount = 0;
+    const numbers = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const c = dense.customer(i);
+      assert.deepEqual(base.customer(i), c);
+      assert.ok(Date.parse(c.createdAt) < end);
+      const a = base.ordersOf(c);
+      const b = dense.ordersOf(c);
+      baseCount += a.length;
+      denseCount += b.length;
+      if (a.length <= 1)
+        assert.equal(b.length, a.length); // one-time buyers and prospects stay
+      else assert.ok(b.length >= a.length);
+      for (const o of b) {
+        assert.ok(Date.parse(o.placedAt) < end);
+        numbers.add(o.orderNo);
+      }
+    }
+    assert.equal(numbers.size, denseCount);
+    assert.ok(denseCount > baseCount * 2.5, `${denseCount} vs ${baseCount}`);
+    assert.throws(() => createGenerator({ seed: 3, endDate: '2031-01-01' }), RangeError);
+  });
 });

@@ -29,6 +29,17 @@ export type GeneratorOptions = {
   years?: number;
   /** Number of the chain's own stores (default 24). */
   storeCount?: number;
+  /**
+   * The last day ('YYYY-MM-DD') with sign-ups and orders, inside the window (default its last
+   * day): the demo ends its history today, so recent screens have recent data.
+   */
+  endDate?: string;
+  /**
+   * Multiplies the order counts of repeat and loyal buyers (default 1; one-time buyers and
+   * prospects are unchanged), never beyond about one order a week of the customer's tenure.
+   * The demo packs ~10 orders a customer into 5,000 customers with it.
+   */
+  orderRate?: number;
 };
 
 export type DataGenerator = {
@@ -51,8 +62,12 @@ export function createGenerator(options: GeneratorOptions): DataGenerator {
   const calendar = buildCalendar(options.startYear ?? 2023, options.years ?? 3);
   const stores = generateStores(seed, options.storeCount ?? 24);
   const products = generateProducts(seed);
-  const ct = customerTables(stores, calendar);
-  const ot = orderTables(products, stores);
+  const lastDay = options.endDate === undefined ? calendar.days.length - 1 : calendar.days.indexOf(options.endDate);
+  if (lastDay < 0) throw new RangeError(`endDate ${options.endDate} is outside the calendar`);
+  const orderRate = options.orderRate ?? 1;
+  if (!(orderRate >= 1 && orderRate <= 16)) throw new RangeError('orderRate must be between 1 and 16');
+  const ct = customerTables(stores, calendar, lastDay);
+  const ot = orderTables(products, stores, { lastDay, orderRate });
   const customer = (index: number) => generateCustomer(seed, index, ct, calendar);
   const ordersOf = (c: GeneratedCustomer) => generateOrders(seed, c, ot, calendar);
   return {

@@ -40,13 +40,23 @@ export type OrderTables = {
   itemCounts: Weighted<number>;
   statuses: Weighted<OrderStatus>;
   stores: readonly GeneratedStore[];
+  /** Index of the last calendar day with orders. */
+  lastDay?: number;
+  /** Multiplier of repeat and loyal buyers' order counts (see GeneratorOptions.orderRate). */
+  orderRate: number;
 };
 
 const MAX_ORDERS = 60;
 const KIND_ORDERS = 31;
 
-export function orderTables(products: readonly GeneratedProduct[], stores: readonly GeneratedStore[]): OrderTables {
+export function orderTables(
+  products: readonly GeneratedProduct[],
+  stores: readonly GeneratedStore[],
+  options: { lastDay?: number; orderRate?: number } = {},
+): OrderTables {
   return {
+    lastDay: options.lastDay,
+    orderRate: options.orderRate ?? 1,
     products: new Weighted(products.map((p) => [p, p.popularity] as const)),
     onlineChannels: new Weighted<OrderChannel>([
       ['tmall', 34],
@@ -71,7 +81,7 @@ export function orderTables(products: readonly GeneratedProduct[], stores: reado
   };
 }
 
-function orderCount(c: GeneratedCustomer, rng: Random): number {
+function baseOrderCount(c: GeneratedCustomer, rng: Random): number {
   switch (c.buyer) {
     case 'prospect':
       return 0;
@@ -84,6 +94,13 @@ function orderCount(c: GeneratedCustomer, rng: Random): number {
   }
 }
 
+/** The base count, scaled by `rate` for repeat and loyal buyers but not past ~1 order a week of tenure. */
+function orderCount(c: GeneratedCustomer, rng: Random, rate: number, tenureDays: number): number {
+  const base = baseOrderCount(c, rng);
+  if (rate === 1 || base <= 1) return base;
+  return Math.max(base, Math.min(Math.round(base * rate), Math.floor(tenureDays / 7) + 1));
+}
+
 /** The orders of one customer over the window, oldest first; the first falls on sign-up day. */
 export function generateOrders(
   seed: number,
@@ -92,9 +109,11 @@ export function generateOrders(
   calendar: Calendar,
 ): GeneratedOrder[] {
   const rng = new Random(seed, KIND_ORDERS, c.index);
-  const n = orderCount(c, rng);
+  const last = t.lastDay ?? calendar.days.length - 1;
+  const n = orderCount(c, rng, t.orderRate, last - c.signupDay);
   if (n === 0) return [];
-  const last = calendar.days.length - 1;
+  // order numbers stay unique per customer however many orders a higher rate gives
+  const stride = 64 * Math.ceil(t.orderRate);
   const days = [c.signupDay];
   for (let k = 1; k < n; k++) days.push(calendar.orderDay.pickBetween(rng, c.signupDay, last));
   days.sort((a, b) => a - b);
@@ -144,7 +163,7 @@ export function generateOrders(
     const status: OrderStatus = day > last - 7 && rng.chance(0.5) ? 'paid' : t.statuses.pick(rng);
     orders.push({
       id: uuidFrom(rng),
-      orderNo: `KH${calendar.compactDays[day]}${String(c.index * 64 + k).padStart(10, '0')}`,
+      orderNo: `KH${calendar.compactDays[day]}${String(c.index * stride + k).padStart(10, '0')}`,
       customerIndex: c.index,
       customerId: c.id,
       channel,
