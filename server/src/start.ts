@@ -78,7 +78,7 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
   apiRoutes.push(auditRoutes({ db }), platform.routes);
   apiRoutes.push(auth.routes, staff.routes(auth.sessions));
   const customers = createCustomersModule({ platform, audit, dataDir: config.dataDir, userNames: staff.userNames });
-  const orders = createOrdersModule({ platform, audit, customers: customers.face });
+  const orders = createOrdersModule({ platform, audit, customers: customers.face, userNames: staff.userNames });
   apiRoutes.push(customers.routes, orders.routes);
 
   const app = await buildApp({
@@ -100,7 +100,9 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
   // ── start-up work: demo data, first administrator ────────────────────────────────────
   try {
     if (await wantsDemo(config, db, staff)) {
-      startupNotes.push(...(await loadDemo({ staff, settings: platform.settings })));
+      startupNotes.push(
+        ...(await loadDemo({ staff, settings: platform.settings, business: { db, customers, orders, now } })),
+      );
     }
     const adminNote = await bootstrapAdministrator({
       directory: staff.directory,

@@ -3,15 +3,29 @@ import type { AuditLog } from '../../platform/audit/audit.service.ts';
 import type { Platform } from '../../platform/platform.ts';
 import type { CustomersFace } from '../customers/index.ts';
 import type { OrdersContext } from './orders.context.ts';
+import { defineOrdersJobs } from './orders.jobs.ts';
+import { ordersRepository } from './orders.repository.ts';
 import { ordersRoutes } from './orders.routes.ts';
+import { createOrdersSeeder, type OrdersSeeder } from './orders.seed.ts';
 
-export type OrdersModule = { routes: FastifyPluginAsync };
+export type { Order, Product, ProductCategory } from './orders.dto.ts';
+export type { OrderCreatedEvent, OrderCancelledEvent, OrderRefundedEvent } from './orders.events.ts';
+export { RECOMPUTE_STATS_JOB, recomputeAllStats } from './orders.jobs.ts';
+
+export type { OrdersSeeder, SeedCategory, SeedOrder, SeedOrderChange, SeedProduct } from './orders.seed.ts';
+
+export type OrdersModule = {
+  routes: FastifyPluginAsync;
+  /** Bulk writers for demo data: catalogue, orders with history, buyers' aggregates. */
+  seeder: OrdersSeeder;
+};
 
 /** Orders, order items and their history; products and the category tree. */
 export function createOrdersModule(deps: {
   platform: Platform;
   audit: AuditLog;
   customers: CustomersFace;
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
 }): OrdersModule {
   const { platform } = deps;
   const ctx: OrdersContext = {
@@ -21,6 +35,14 @@ export function createOrdersModule(deps: {
     events: platform.events,
     now: platform.now,
     customers: deps.customers,
+    userNames: deps.userNames,
   };
-  return { routes: ordersRoutes(ctx) };
+  // a customer's orders go with them (items and history by cascade), in the delete's transaction
+  deps.customers.registerDependent({
+    name: 'orders',
+    countFor: (tx, customerId) => ordersRepository.countForCustomer(tx, customerId),
+    deleteFor: (tx, customerId) => ordersRepository.deleteForCustomer(tx, customerId),
+  });
+  defineOrdersJobs(ctx);
+  return { routes: ordersRoutes(ctx), seeder: createOrdersSeeder({ customers: deps.customers }) };
 }

@@ -12,4 +12,6 @@ export type OrdersContext = {
   events: Events;
   now: () => Date;
   customers: CustomersFace;
+  /** Staff display names (who cancelled or refunded). */
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
 };

@@ -1,0 +1,316 @@
+import type { Queryable } from '../../platform/db/db.ts';
+import { pgErrorCode } from '../../platform/db/db.ts';
+import type { OrderStats } from '../customers/index.ts';
+import { ordersErrors } from './orders.errors.ts';
+
+/** SQL for orders, order_items and order_changes, and nothing else. */
+
+export type OrderStatus = (typeof orderStatuses)[number];
+export const orderStatuses = ['paid', 'cancelled', 'refunded', 'partially_refunded'] as const;
+/** Orders that count toward a customer's aggregates: neither cancelled nor fully refunded. */
+export const countedStatuses: readonly OrderStatus[] = ['paid', 'partially_refunded'];
+const counted = `status in ('paid', 'partially_refunded')`;
+
+export type ItemJson = {
+  lineNo: number;
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  price: string;
+  amount: string;
+};
+export type ChangeJson = {
+  at: string;
+  kind: string;
+  amount: string | null;
+  reason: string | null;
+  actorId: string | null;
+};
+
+export type OrderRow = {
+  id: string;
+  customer_id: string;
+  source: string;
+  external_id: string;
+  store_id: string | null;
+  status: OrderStatus;
+  subtotal: string;
+  discount: string;
+  paid_amount: string;
+  refunded_amount: string;
+  placed_at: Date;
+  created_at: Date;
+  items: ItemJson[];
+  changes: ChangeJson[];
+};
+
+export type LockedOrder = Pick<
+  OrderRow,
+  'id' | 'customer_id' | 'status' | 'paid_amount' | 'refunded_amount' | 'external_id' | 'store_id' | 'placed_at'
+>;
+
+export type NewOrder = {
+  id: string;
+  customerId: string;
+  source: string;
+  externalId: string;
+  storeId: string | null;
+  status: OrderStatus;
+  subtotal: string;
+  discount: string;
+  paidAmount: string;
+  refundedAmount: string;
+  placedAt: Date;
+  at: Date;
+  actorId: string | null;
+  lines: {
+    productId: string;
+    sku: string;
+    name: string;
+    quantity: number;
+    price: string;
+    amount: string;
+  }[];
+};
+
+export type OrderFilter = {
+  customerId?: string;
+  storeId?: string;
+  status?: OrderStatus;
+  source?: string;
+  placedFrom?: Date;
+  placedTo?: Date;
+  externalId?: string;
+  after?: { placedAt: Date; id: string };
+  limit: number;
+};
+
+// Money and times leave json_build_object as text: a numeric would become a JSON (float) number.
+const orderSelect = `
+  select o.id, o.customer_id, o.source, o.external_id, o.store_id, o.status, o.subtotal, o.discount,
+         o.paid_amount, o.refunded_amount, o.placed_at, o.created_at,
+         coalesce((select json_agg(json_build_object(
+                      'lineNo', i.line_no, 'productId', i.product_id, 'sku', i.sku, 'name', i.name,
+                      'quantity', i.quantity, 'price', i.price::text, 'amount', i.amount::text) order by i.line_no)
+                     from order_items i where i.order_id = o.id), '[]'::json) as items,
+         coalesce((select json_agg(json_build_object(
+                      'at', to_char(c.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'kind', c.kind,
+                      'amount', c.amount::text, 'reason', c.reason, 'actorId', c.actor_id) order by c.at, c.id)
+                     from order_changes c where c.order_id = o.id), '[]'::json) as changes
+    from orders o`;
+
+/** The one foreign key a concurrent delete can still trip after the service's checks. */
+async function mapOrderErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (pgErrorCode(err) === '23503') {
+      const constraint = (err as { constraint?: string }).constraint ?? '';
+      if (constraint.includes('store_id')) throw ordersErrors.unknownStore();
+      if (constraint.includes('customer_id')) throw ordersErrors.unknownCustomer();
+    }
+    throw err;
+  }
+}
+
+export const ordersRepository = {
+  /**
+   * The order, its lines and its 'created' change in one statement. On a (source, externalId)
+   * that exists already nothing is written and null comes back: the caller reads that order.
+   */
+  async insertOrder(q: Queryable, o: NewOrder): Promise<{ createdAt: Date } | null> {
+    const rows = await mapOrderErrors(
+      q.query<{ created_at: Date }>(
+        `with o as (
+           insert into orders (id, customer_id, source, external_id, store_id, status, subtotal, discount,
+                               paid_amount, refunded_amount, placed_at, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+           on conflict (source, external_id) do nothing
+           returning id, created_at
+         ), i as (
+           insert into order_items (order_id, line_no, customer_id, product_id, sku, name, quantity, price, amount)
+           select o.id, l.ord::int, $2, l.product_id, l.sku, l.name, l.quantity, l.price, l.amount
+             from o, unnest($13::uuid[], $14::text[], $15::text[], $16::int[], $17::numeric[], $18::numeric[])
+                  with ordinality as l(product_id, sku, name, quantity, price, amount, ord)
+         ), c as (
+           insert into order_changes (order_id, customer_id, at, kind, amount, actor_id)
+           select o.id, $2, $11, 'created', $9, $19 from o
+         )
+         select created_at from o`,
+        [
+          o.id,
+          o.customerId,
+          o.source,
+          o.externalId,
+          o.storeId,
+          o.status,
+          o.subtotal,
+          o.discount,
+          o.paidAmount,
+          o.refundedAmount,
+          o.placedAt,
+          o.at,
+          o.lines.map((l) => l.productId),
+          o.lines.map((l) => l.sku),
+          o.lines.map((l) => l.name),
+          o.lines.map((l) => l.quantity),
+          o.lines.map((l) => l.price),
+          o.lines.map((l) => l.amount),
+          o.actorId,
+        ],
+      ),
+    );
+    return rows[0] ? { createdAt: rows[0].created_at } : null;
+  },
+
+  async findOrder(q: Queryable, id: string): Promise<OrderRow | null> {
+    const rows = await q.query<OrderRow>(`${orderSelect} where o.id = $1`, [id]);
+    return rows[0] ?? null;
+  },
+
+  async findOrderByExternalId(q: Queryable, source: string, externalId: string): Promise<OrderRow | null> {
+    const rows = await q.query<OrderRow>(`${orderSelect} where o.source = $1 and o.external_id = $2`, [
+      source,
+      externalId,
+    ]);
+    return rows[0] ?? null;
+  },
+
+  /** Newest first, keyset-paged on (placed_at, id). Filters come from a fixed list of clauses. */
+  async listOrders(q: Queryable, f: OrderFilter): Promise<OrderRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, ...values: unknown[]) => {
+      let text = clause;
+      for (const v of values) {
+        params.push(v);
+        text = text.replace('?', `$${params.length}`);
+      }
+      where.push(text);
+    };
+    if (f.customerId) add('o.customer_id = ?', f.customerId);
+    if (f.storeId) add('o.store_id = ?', f.storeId);
+    if (f.status) add('o.status = ?', f.status);
+    if (f.source) add('o.source = ?', f.source);
+    if (f.placedFrom) add('o.placed_at >= ?', f.placedFrom);
+    if (f.placedTo) add('o.placed_at < ?', f.placedTo);
+    if (f.externalId) add('o.external_id = ?', f.externalId);
+    if (f.after) add('(o.placed_at, o.id) < (?, ?::uuid)', f.after.placedAt, f.after.id);
+    params.push(f.limit);
+    return q.query<OrderRow>(
+      `${orderSelect} ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by o.placed_at desc, o.id desc limit $${params.length}`,
+      params,
+    );
+  },
+
+  /** Locks the order for a change (cancel, refund) and returns its money and status. */
+  async lockOrder(q: Queryable, id: string): Promise<LockedOrder | null> {
+    const rows = await q.query<LockedOrder>(
+      `select id, customer_id, status, paid_amount, refunded_amount, external_id, store_id, placed_at
+         from orders where id = $1 for update`,
+      [id],
+    );
+    return rows[0] ?? null;
+  },
+
+  async setStatus(
+    q: Queryable,
+    id: string,
+    change: { status: OrderStatus; refundedAmount: string; at: Date },
+  ): Promise<void> {
+    await q.query(`update orders set status = $2, refunded_amount = $3, updated_at = $4 where id = $1`, [
+      id,
+      change.status,
+      change.refundedAmount,
+      change.at,
+    ]);
+  },
+
+  async insertChange(
+    q: Queryable,
+    c: {
+      orderId: string;
+      customerId: string;
+      at: Date;
+      kind: string;
+      amount: string | null;
+      reason: string | null;
+      actorId: string | null;
+    },
+  ): Promise<void> {
+    await q.query(
+      `insert into order_changes (order_id, customer_id, at, kind, amount, reason, actor_id)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [c.orderId, c.customerId, c.at, c.kind, c.amount, c.reason, c.actorId],
+    );
+  },
+
+  /** One customer's aggregates from their counted orders (spent = paid − refunded). */
+  async statsOf(q: Queryable, customerId: string): Promise<OrderStats> {
+    const [r] = await q.query<{
+      order_count: number;
+      total_spent: string;
+      first_order_at: Date | null;
+      last_order_at: Date | null;
+    }>(
+      `select count(*)::int as order_count, coalesce(sum(paid_amount - refunded_amount), 0)::text as total_spent,
+              min(placed_at) as first_order_at, max(placed_at) as last_order_at
+         from orders where customer_id = $1 and ${counted}`,
+      [customerId],
+    );
+    return {
+      orderCount: r.order_count,
+      totalSpent: r.total_spent,
+      firstOrderAt: r.first_order_at,
+      lastOrderAt: r.last_order_at,
+    };
+  },
+
+  /**
+   * The aggregates of the next `limit` customers (by id) who have any order, in one grouped
+   * query that walks orders_customer_idx. Customers whose orders are all cancelled get zeros.
+   */
+  async statsAfter(
+    q: Queryable,
+    afterCustomerId: string,
+    limit: number,
+  ): Promise<(OrderStats & { customerId: string })[]> {
+    const rows = await q.query<{
+      customer_id: string;
+      order_count: number;
+      total_spent: string;
+      first_order_at: Date | null;
+      last_order_at: Date | null;
+    }>(
+      `select customer_id,
+              (count(*) filter (where ${counted}))::int as order_count,
+              coalesce(sum(paid_amount - refunded_amount) filter (where ${counted}), 0)::text as total_spent,
+              min(placed_at) filter (where ${counted}) as first_order_at,
+              max(placed_at) filter (where ${counted}) as last_order_at
+         from orders where customer_id > $1
+        group by customer_id order by customer_id limit $2`,
+      [afterCustomerId, limit],
+    );
+    return rows.map((r) => ({
+      customerId: r.customer_id,
+      orderCount: r.order_count,
+      totalSpent: r.total_spent,
+      firstOrderAt: r.first_order_at,
+      lastOrderAt: r.last_order_at,
+    }));
+  },
+
+  async countForCustomer(q: Queryable, customerId: string): Promise<number> {
+    const [r] = await q.query<{ n: number }>('select count(*)::int as n from orders where customer_id = $1', [
+      customerId,
+    ]);
+    return r.n;
+  },
+
+  /** Items and changes go with their order (on delete cascade). */
+  async deleteForCustomer(q: Queryable, customerId: string): Promise<void> {
+    await q.query('delete from orders where customer_id = $1', [customerId]);
+  },
+};
