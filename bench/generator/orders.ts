@@ -81,24 +81,24 @@ export function orderTables(
   };
 }
 
-function baseOrderCount(c: GeneratedCustomer, rng: Random): number {
+/**
+ * How many orders a customer places over the window. `rate` > 1 stretches the repeat and loyal
+ * buyers' geometric tails (means grow about `rate` times, the distribution stays smooth) and
+ * paces them to at most about one order a week of tenure; `rate` 1 is the original draw.
+ */
+function orderCount(c: GeneratedCustomer, rng: Random, rate: number, tenureDays: number): number {
+  const paced = (least: number, n: number) =>
+    rate === 1 ? n : Math.max(least, Math.min(n, Math.floor(tenureDays / 7) + 1));
   switch (c.buyer) {
     case 'prospect':
       return 0;
     case 'one_time':
       return 1;
     case 'repeat':
-      return Math.min(6, 2 + rng.geometric(0.5));
+      return paced(2, Math.min(Math.ceil(6 * rate), 2 + rng.geometric(0.5 / rate)));
     case 'loyal':
-      return Math.min(MAX_ORDERS, 5 + rng.geometric(0.09));
+      return paced(5, Math.min(Math.ceil(MAX_ORDERS * rate), 5 + rng.geometric(0.09 / rate)));
   }
-}
-
-/** The base count, scaled by `rate` for repeat and loyal buyers but not past ~1 order a week of tenure. */
-function orderCount(c: GeneratedCustomer, rng: Random, rate: number, tenureDays: number): number {
-  const base = baseOrderCount(c, rng);
-  if (rate === 1 || base <= 1) return base;
-  return Math.max(base, Math.min(Math.round(base * rate), Math.floor(tenureDays / 7) + 1));
 }
 
 /** The orders of one customer over the window, oldest first; the first falls on sign-up day. */
