@@ -34,6 +34,8 @@ export class DomainError extends Error {
   readonly field?: string;
   /** Extra per-field problems (each translated like the main one). */
   readonly fields?: { field: string; code: string; params?: ErrorParams }[];
+  /** Machine-readable facts the client may act on (the id of a duplicate), sent as `error.details`. */
+  details?: ErrorParams;
 
   constructor(
     kind: ErrorKind,
@@ -49,6 +51,11 @@ export class DomainError extends Error {
     this.params = params;
     this.field = field;
     this.fields = fields;
+  }
+
+  withDetails(details: ErrorParams): this {
+    this.details = details;
+    return this;
   }
 }
 

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { localeFromHeader, translator, type Locale } from '../i18n/i18n.ts';
-import { DomainError, isDomainError, statusOfKind } from './errors.ts';
+import { DomainError, isDomainError, statusOfKind, type ErrorParams } from './errors.ts';
 import { translateIssues, type FieldError } from './validation.ts';
 
 declare module 'fastify' {
@@ -14,11 +14,25 @@ declare module 'fastify' {
 }
 
 export type ErrorBody = {
-  error: { code: string; message: string; requestId: string; fields?: FieldError[] };
+  error: { code: string; message: string; requestId: string; fields?: FieldError[]; details?: ErrorParams };
 };
 
-function body(request: FastifyRequest, code: string, message: string, fields?: FieldError[]): ErrorBody {
-  return { error: { code, message, requestId: String(request.id), ...(fields?.length ? { fields } : {}) } };
+function body(
+  request: FastifyRequest,
+  code: string,
+  message: string,
+  fields?: FieldError[],
+  details?: ErrorParams,
+): ErrorBody {
+  return {
+    error: {
+      code,
+      message,
+      requestId: String(request.id),
+      ...(fields?.length ? { fields } : {}),
+      ...(details ? { details } : {}),
+    },
+  };
 }
 
 export function sendDomainError(request: FastifyRequest, reply: FastifyReply, err: DomainError) {
@@ -37,7 +51,7 @@ export function sendDomainError(request: FastifyRequest, reply: FastifyReply, er
     void reply.header('retry-after', String(err.params.retryAfterSeconds));
   }
   const code = err.fields?.length ? 'validation_failed' : err.code.toLowerCase();
-  return reply.status(statusOfKind[err.kind]).send(body(request, code, message, fields));
+  return reply.status(statusOfKind[err.kind]).send(body(request, code, message, fields, err.details));
 }
 
 /**

@@ -7,6 +7,8 @@ export const ErrorBody = z.object({
     message: z.string(),
     requestId: z.string(),
     fields: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+    /** Facts a client may act on, for some codes (CUSTOMER_DUPLICATE: the existing customer's id). */
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   }),
 });
 export const errorResponses = {
