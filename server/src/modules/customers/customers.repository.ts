@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db/db.ts';
+import { pgErrorCode } from '../../platform/db/db.ts';
 
 /** SQL for customers, their stats row and the custom attribute definitions, and nothing else. */
 
@@ -72,3 +73,253 @@ export async function findCustomer(q: Queryable, id: string): Promise<CustomerRo
   const rows = await q.query<CustomerRow>(`select ${customerColumnsSql} from ${customerFromSql} where c.id = $1`, [id]);
   return rows[0] ?? null;
 }
+
+/** Constraint names of the unique indexes, and the API field each protects. */
+const uniqueConstraints: Record<string, UniqueColumn> = {
+  customers_mobile_bidx_key: 'mobile',
+  customers_email_bidx_key: 'email',
+  customers_wechat_open_id_bidx_key: 'wechatOpenId',
+  customers_wechat_union_id_bidx_key: 'wechatUnionId',
+  customers_external_id_key: 'externalId',
+};
+export type UniqueColumn = 'mobile' | 'email' | 'wechatOpenId' | 'wechatUnionId' | 'externalId';
+
+/** Which unique field a 23505 violated (null for anything else). */
+export function violatedUniqueField(err: unknown): UniqueColumn | null {
+  if (pgErrorCode(err) !== '23505') return null;
+  const constraint = (err as { constraint?: unknown }).constraint;
+  if (typeof constraint === 'string' && constraint in uniqueConstraints) return uniqueConstraints[constraint];
+  // the driver did not say which index: find it in the message
+  const message = err instanceof Error ? err.message : '';
+  const hit = Object.keys(uniqueConstraints).find((c) => message.includes(c));
+  return hit ? uniqueConstraints[hit] : null;
+}
+
+/** The lookup keys a customer is unique by: blind indexes of identities, and the external id. */
+export type UniqueKeys = Partial<Record<UniqueColumn, string>>;
+const uniqueColumnSql: Record<UniqueColumn, string> = {
+  mobile: 'mobile_bidx',
+  email: 'email_bidx',
+  wechatOpenId: 'wechat_open_id_bidx',
+  wechatUnionId: 'wechat_union_id_bidx',
+  externalId: 'external_id',
+};
+
+/** Column values of an insert or update (snake_case column → value); the keys come from code, never from input. */
+export type CustomerColumns = Partial<{
+  name: string;
+  name_terms: string[];
+  gender: string;
+  birthday: string | null;
+  occupation: string | null;
+  income_band: string | null;
+  education: string | null;
+  country: string;
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  mobile_enc: string | null;
+  mobile_bidx: string | null;
+  email_enc: string | null;
+  email_bidx: string | null;
+  wechat_open_id_enc: string | null;
+  wechat_open_id_bidx: string | null;
+  wechat_union_id_enc: string | null;
+  wechat_union_id_bidx: string | null;
+  id_number_enc: string | null;
+  id_number_bidx: string | null;
+  address_enc: string | null;
+  external_id: string | null;
+  source: string | null;
+  touchpoint_id: string | null;
+  owner_id: string | null;
+  tags: string[];
+}>;
+
+const writableColumns = new Set<string>([
+  'name',
+  'name_terms',
+  'gender',
+  'birthday',
+  'occupation',
+  'income_band',
+  'education',
+  'country',
+  'province',
+  'city',
+  'district',
+  'mobile_enc',
+  'mobile_bidx',
+  'email_enc',
+  'email_bidx',
+  'wechat_open_id_enc',
+  'wechat_open_id_bidx',
+  'wechat_union_id_enc',
+  'wechat_union_id_bidx',
+  'id_number_enc',
+  'id_number_bidx',
+  'address_enc',
+  'external_id',
+  'source',
+  'touchpoint_id',
+  'owner_id',
+  'tags',
+]);
+
+function columnsOf(values: CustomerColumns): [string, unknown][] {
+  const entries = Object.entries(values).filter(([, v]) => v !== undefined);
+  for (const [k] of entries) if (!writableColumns.has(k)) throw new Error(`not a writable customer column: ${k}`);
+  return entries;
+}
+
+export type AttributeDefinitionRow = {
+  id: string;
+  key: string;
+  label: string;
+  description: string | null;
+  type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice';
+  options: { value: string; label: string }[];
+  is_required: boolean;
+  sort_order: number;
+};
+
+const definitionColumns = 'id, key, label, description, type, options, is_required, sort_order';
+
+export const customersRepository = {
+  findCustomer,
+  loadCustomers,
+
+  /** The customer's row locked for this transaction (updates and deletes serialise on it). */
+  async lockCustomer(tx: Queryable, id: string): Promise<CustomerRow | null> {
+    const locked = await tx.query('select 1 from customers where id = $1 for update', [id]);
+    return locked.length ? findCustomer(tx, id) : null;
+  },
+
+  /** Another customer holding any of these keys (the first found per field), for a friendly 409. */
+  async findHolders(
+    q: Queryable,
+    keys: UniqueKeys,
+    exceptId?: string,
+  ): Promise<{ field: UniqueColumn; id: string; name: string } | null> {
+    for (const [field, value] of Object.entries(keys) as [UniqueColumn, string | undefined][]) {
+      if (!value) continue;
+      const rows = await q.query<{ id: string; name: string }>(
+        `select id, name from customers where ${uniqueColumnSql[field]} = $1 and id is distinct from $2::uuid limit 1`,
+        [value, exceptId ?? null],
+      );
+      if (rows[0]) return { field, ...rows[0] };
+    }
+    return null;
+  },
+
+  /** A new customer and its stats row (zeros), in the caller's transaction. */
+  async insertCustomer(
+    tx: Queryable,
+    id: string,
+    values: CustomerColumns & { name: string },
+    attributes: Record<string, unknown>,
+    createdBy: string | null,
+    at: Date,
+  ): Promise<void> {
+    const entries = columnsOf(values);
+    const names = entries.map(([k]) => k);
+    const params = entries.map(([, v]) => v);
+    const n = params.length;
+    await tx.query(
+      `insert into customers (id, ${names.join(', ')}, attributes, created_by, created_at, updated_at)
+       values ($${n + 1}, ${names.map((_, i) => `$${i + 1}`).join(', ')}, $${n + 2}::jsonb, $${n + 3}, $${n + 4}, $${n + 4})`,
+      [...params, id, JSON.stringify(attributes), createdBy, at],
+    );
+    await tx.query('insert into customer_stats (customer_id, updated_at) values ($1, $2)', [id, at]);
+  },
+
+  /**
+   * Changes columns and custom attributes: `unsetAttributes` are removed, then `setAttributes`
+   * merged over what is stored.
+   */
+  async updateCustomer(
+    tx: Queryable,
+    id: string,
+    values: CustomerColumns,
+    attributes: { set: Record<string, unknown>; unset: string[] } | null,
+    at: Date,
+  ): Promise<void> {
+    const entries = columnsOf(values);
+    const params: unknown[] = entries.map(([, v]) => v);
+    const sets = entries.map(([k], i) => `${k} = $${i + 1}`);
+    if (attributes) {
+      params.push(attributes.unset, JSON.stringify(attributes.set));
+      sets.push(`attributes = (attributes - $${params.length - 1}::text[]) || $${params.length}::jsonb`);
+    }
+    params.push(at, id);
+    await tx.query(
+      `update customers set ${[...sets, `updated_at = $${params.length - 1}`].join(', ')} where id = $${params.length}`,
+      params,
+    );
+  },
+
+  async deleteCustomer(tx: Queryable, id: string): Promise<void> {
+    // stats and timeline rows go with it (on delete cascade)
+    await tx.query('delete from customers where id = $1', [id]);
+  },
+
+  // ── custom attribute definitions ──
+
+  async listDefinitions(q: Queryable): Promise<AttributeDefinitionRow[]> {
+    return q.query<AttributeDefinitionRow>(
+      `select ${definitionColumns} from customer_attribute_definitions order by sort_order, key`,
+    );
+  },
+
+  async findDefinition(q: Queryable, id: string): Promise<AttributeDefinitionRow | null> {
+    const rows = await q.query<AttributeDefinitionRow>(
+      `select ${definitionColumns} from customer_attribute_definitions where id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  },
+
+  /** Inserts a definition; null when the key is taken. */
+  async insertDefinition(
+    tx: Queryable,
+    d: Omit<AttributeDefinitionRow, 'id'>,
+    at: Date,
+  ): Promise<AttributeDefinitionRow | null> {
+    const rows = await tx.query<AttributeDefinitionRow>(
+      `insert into customer_attribute_definitions
+         (key, label, description, type, options, is_required, sort_order, created_at, updated_at)
+       values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8)
+       on conflict (key) do nothing
+       returning ${definitionColumns}`,
+      [d.key, d.label, d.description, d.type, JSON.stringify(d.options), d.is_required, d.sort_order, at],
+    );
+    return rows[0] ?? null;
+  },
+
+  async updateDefinition(
+    tx: Queryable,
+    id: string,
+    d: Pick<AttributeDefinitionRow, 'label' | 'description' | 'options' | 'is_required' | 'sort_order'>,
+    at: Date,
+  ): Promise<void> {
+    await tx.query(
+      `update customer_attribute_definitions
+          set label = $2, description = $3, options = $4::jsonb, is_required = $5, sort_order = $6, updated_at = $7
+        where id = $1`,
+      [id, d.label, d.description, JSON.stringify(d.options), d.is_required, d.sort_order, at],
+    );
+  },
+
+  /** Removes the definition and its values from every customer; returns how many customers had one. */
+  async deleteDefinition(tx: Queryable, id: string, key: string): Promise<number> {
+    const rows = await tx.query<{ n: number }>(
+      `with cleared as (
+         update customers set attributes = attributes - $1::text where attributes ? $1::text returning 1
+       )
+       select count(*)::int as n from cleared`,
+      [key],
+    );
+    await tx.query('delete from customer_attribute_definitions where id = $1', [id]);
+    return rows[0]?.n ?? 0;
+  },
+};

@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { CountryCode } from 'libphonenumber-js';
+import { assertCan, can, type Actor } from '../../platform/auth/actor.ts';
+import type { Queryable, Tx } from '../../platform/db/db.ts';
+import { commonErrors, type DomainError } from '../../platform/http/errors.ts';
+import { translator } from '../../platform/i18n/i18n.ts';
+import { validateAttributes, type AttributeChanges } from './attributes.service.ts';
+import { customerViewFor, dateIn, encColumn, toCustomer, type Customer, type Gender } from './customer.dto.ts';
+import type { CustomersContext } from './customers.context.ts';
+import { customersErrors as errors, fieldErrors } from './customers.errors.ts';
+import {
+  customerEventTypes,
+  type CustomerCreatedEvent,
+  type CustomerDeletedEvent,
+  type CustomerUpdatedEvent,
+} from './customers.events.ts';
+import {
+  customersRepository as repo,
+  violatedUniqueField,
+  type CustomerColumns,
+  type CustomerRow,
+  type UniqueKeys,
+} from './customers.repository.ts';
+import { identityFields, identitySpecs, openIdentity, sealIdentity, type IdentityField } from './identities.ts';
+import { nameTermsOf } from './name-search.ts';
+import { invalidRegionField } from './regions.ts';
+import { tagsRepository } from './tags.repository.ts';
+
+/** The flat profile a customer is written with (POST, and PATCH as any subset; null clears). */
+export type CustomerInput = {
+  name: string;
+  gender?: Gender;
+  birthday?: string | null;
+  mobile?: string | null;
+  email?: string | null;
+  wechatOpenId?: string | null;
+  wechatUnionId?: string | null;
+  idNumber?: string | null;
+  address?: string | null;
+  country?: string;
+  province?: string | null;
+  city?: string | null;
+  district?: string | null;
+  occupation?: string | null;
+  incomeBand?: string | null;
+  education?: string | null;
+  source?: string | null;
+  touchpointId?: string | null;
+  ownerId?: string | null;
+  tags?: string[];
+  attributes?: Record<string, unknown>;
+  externalId?: string | null;
+};
+export type CustomerPatch = Partial<CustomerInput>;
+
+/** Plain profile fields: API name → column. */
+const plainFields = {
+  gender: 'gender',
+  birthday: 'birthday',
+  occupation: 'occupation',
+  incomeBand: 'income_band',
+  education: 'education',
+  country: 'country',
+  province: 'province',
+  city: 'city',
+  district: 'district',
+  externalId: 'external_id',
+  source: 'source',
+  touchpointId: 'touchpoint_id',
+  ownerId: 'owner_id',
+} as const satisfies Partial<Record<keyof CustomerInput, keyof CustomerRow & keyof CustomerColumns>>;
+type PlainField = keyof typeof plainFields;
+
+/** Text left blank means "no value". */
+const blank = <T>(v: T): T | null => (typeof v === 'string' && v.trim() === '' ? null : v);
+
+export type CustomersService = ReturnType<typeof createCustomersService>;
+
+export function createCustomersService(ctx: CustomersContext) {
+  const { db, audit, crypto, events, face, now, settings } = ctx;
+
+  async function view(row: CustomerRow): Promise<Customer> {
+    return toCustomer(row, await customerViewFor(ctx, [row]));
+  }
+
+  async function getRow(q: Queryable, id: string): Promise<CustomerRow> {
+    const row = await repo.findCustomer(q, id);
+    if (!row) throw errors.notFound();
+    return row;
+  }
+
+  /** Decrypts a stored identity for comparison; an unreadable token counts as "something else". */
+  function currentIdentity(row: CustomerRow, field: IdentityField): string | null {
+    const enc = row[encColumn(field)];
+    if (!enc) return null;
+    try {
+      return openIdentity(crypto, field, enc, row.id);
+    } catch {
+      return '\u0000unreadable';
+    }
+  }
+
+  /**
+   * Checks a create (`current` null) or a change against the rules that need no database:
+   * identities normalise, the birthday is not after `today`, the region exists. Returns the
+   * columns to write and the unique keys to check; throws every problem at once.
+   */
+  function prepare(
+    id: string,
+    input: CustomerPatch,
+    current: CustomerRow | null,
+    today: string,
+  ): { columns: CustomerColumns; keys: UniqueKeys; changed: string[] } {
+    const problems: DomainError[] = [];
+    const columns: CustomerColumns = {};
+    const keys: UniqueKeys = {};
+    const changed: string[] = [];
+
+    if (input.name !== undefined && input.name !== current?.name) {
+      columns.name = input.name;
+      columns.name_terms = nameTermsOf(input.name);
+      changed.push('name');
+    }
+
+    const country = input.country ?? current?.country ?? 'CN';
+    for (const field of Object.keys(plainFields) as PlainField[]) {
+      if (!(field in input)) continue;
+      const value = blank(input[field]) ?? (field === 'gender' ? 'unknown' : field === 'country' ? 'CN' : null);
+      const column = plainFields[field];
+      if (current && current[column] === value) continue;
+      (columns as Record<string, unknown>)[column] = value;
+      changed.push(field);
+    }
+    if (columns.external_id) keys.externalId = columns.external_id;
+
+    if (columns.birthday && columns.birthday > today) {
+      problems.push(errors.birthdayInFuture());
+    }
+
+    const regionTouched = ['country', 'province', 'city', 'district'].some((f) => changed.includes(f));
+    if (regionTouched && country === 'CN') {
+      const province = columns.province !== undefined ? columns.province : (current?.province ?? null);
+      const city = columns.city !== undefined ? columns.city : (current?.city ?? null);
+      const district = columns.district !== undefined ? columns.district : (current?.district ?? null);
+      const wrong = invalidRegionField(province, city, district);
+      if (wrong) {
+        const value = { province, city, district }[wrong] ?? '';
+        problems.push(errors.unknownRegion(wrong, value));
+      }
+    }
+
+    for (const field of identityFields) {
+      if (!(field in input)) continue;
+      const raw = blank(input[field]);
+      const spec = identitySpecs[field];
+      const normalised = raw === null || raw === undefined ? null : spec.normalise(raw, country as CountryCode);
+      if (raw && normalised === null) {
+        problems.push(errors.invalidIdentity(field));
+        continue;
+      }
+      if (current && currentIdentity(current, field) === normalised) continue;
+      const sealed = normalised === null ? { enc: null, bidx: null } : sealIdentity(crypto, field, normalised, id);
+      (columns as Record<string, unknown>)[`${spec.column}_enc`] = sealed.enc;
+      if (spec.indexBytes !== null) (columns as Record<string, unknown>)[`${spec.column}_bidx`] = sealed.bidx;
+      if (sealed.bidx && field !== 'idNumber' && field !== 'address') keys[field] = sealed.bidx;
+      changed.push(field);
+    }
+
+    if (input.tags !== undefined) {
+      const tags = [...new Set(input.tags)];
+      if (!current || tags.join('\u0000') !== current.tags.join('\u0000')) {
+        columns.tags = tags;
+        changed.push('tags');
+      }
+    }
+
+    if (problems.length) throw fieldErrors(problems);
+    return { columns, keys, changed };
+  }
+
+  /** References to other tables: the touchpoint (ours) and the owner (a staff user). */
+  async function checkReferences(q: Queryable, columns: CustomerColumns, ownerExists: boolean): Promise<void> {
+    if (columns.touchpoint_id && !(await face.findTouchpoint(q, { id: columns.touchpoint_id }))) {
+      throw commonErrors.referenceMissing('touchpointId');
+    }
+    if (columns.owner_id && !ownerExists) throw commonErrors.referenceMissing('ownerId');
+  }
+
+  /** Today in the business time zone; settings are read over `db`, so never inside a transaction. */
+  async function today(): Promise<string> {
+    return dateIn(await settings.timeZone(), now());
+  }
+
+  /** Staff names come from the staff module over `db`: ask before any transaction (PGlite has one session). */
+  async function ownerExists(ownerId: string | null | undefined): Promise<boolean> {
+    if (!ownerId) return true;
+    return (await ctx.userNames([ownerId])).has(ownerId);
+  }
+
+  async function assertUnique(tx: Queryable, actor: Actor, keys: UniqueKeys, exceptId?: string): Promise<void> {
+    const holder = await repo.findHolders(tx, keys, exceptId);
+    if (holder) throw duplicate(actor, holder.field, holder);
+  }
+
+  function duplicate(
+    actor: Actor,
+    field: Parameters<typeof errors.duplicate>[0],
+    holder: { id: string; name: string } | null,
+  ) {
+    return errors.duplicate(field, holder && can(actor, 'customers.view') ? holder : null);
+  }
+
+  /** A unique index the pre-check did not see coming (a concurrent insert): the same 409. */
+  async function mapRace<T>(tx: Queryable, actor: Actor, keys: UniqueKeys, exceptId: string, work: () => Promise<T>) {
+    try {
+      // a savepoint, so the transaction survives the violation and can look the holder up
+      return await tx.transaction(() => work());
+    } catch (err) {
+      const field = violatedUniqueField(err);
+      if (!field) throw err;
+      const holder = keys[field] ? await repo.findHolders(tx, { [field]: keys[field] }, exceptId) : null;
+      throw duplicate(actor, field, holder);
+    }
+  }
+
+  return {
+    async get(id: string): Promise<Customer> {
+      return view(await getRow(db, id));
+    },
+
+    async create(request: FastifyRequest, input: CustomerInput): Promise<Customer> {
+      const actor = request.actor;
+      assertCan(actor, 'customers.create');
+      const id = randomUUID();
+      const at = now();
+      const { columns, keys } = prepare(id, input, null, await today());
+      const ownerOk = await ownerExists(columns.owner_id);
+      await db.transaction(async (tx) => {
+        await checkReferences(tx, columns, ownerOk);
+        const attributes = validateAttributes(await repo.listDefinitions(tx), input.attributes ?? {}, {
+          partial: false,
+        });
+        await assertUnique(tx, actor, keys);
+        await mapRace(tx, actor, keys, id, () =>
+          repo.insertCustomer(tx, id, { ...columns, name: input.name }, attributes.set, actor.userId, at),
+        );
+        if (columns.tags?.length) await tagsRepository.register(tx, columns.tags, at);
+        await face.recordActivity(tx, {
+          customerId: id,
+          at,
+          kind: 'customer.created',
+          module: 'customers',
+          touchpointId: columns.touchpoint_id ?? null,
+          actorId: actor.userId,
+          summary: { source: columns.source ?? null },
+        });
+        await events.emit<CustomerCreatedEvent>(tx, {
+          type: customerEventTypes.created,
+          customerId: id,
+          payload: { customerId: id, source: columns.source ?? null, touchpointId: columns.touchpoint_id ?? null },
+        });
+        await audit.recordRequest(
+          request,
+          {
+            action: 'customer.created',
+            entityType: 'customer',
+            entityId: id,
+            details: {
+              fields: Object.keys(input).filter((k) => (blank(input[k as keyof CustomerInput]) ?? null) !== null),
+            },
+          },
+          tx,
+        );
+      });
+      return view(await getRow(db, id));
+    },
+
+    async update(request: FastifyRequest, id: string, input: CustomerPatch): Promise<Customer> {
+      const actor = request.actor;
+      assertCan(actor, 'customers.edit');
+      const at = now();
+      // Unlocked first look, for what must be asked outside the transaction (the owner's name).
+      await getRow(db, id);
+      const ownerOk = await ownerExists(blank(input.ownerId));
+      const day = await today();
+      await db.transaction(async (tx: Tx) => {
+        const current = await repo.lockCustomer(tx, id);
+        if (!current) throw errors.notFound();
+        const { columns, keys, changed } = prepare(id, input, current, day);
+        await checkReferences(tx, columns, ownerOk);
+        let attributes: AttributeChanges | null = null;
+        if (input.attributes && Object.keys(input.attributes).length) {
+          attributes = validateAttributes(await repo.listDefinitions(tx), input.attributes, { partial: true });
+          const stored = current.attributes;
+          const differs =
+            attributes.unset.some((k) => k in stored) ||
+            Object.entries(attributes.set).some(([k, v]) => JSON.stringify(stored[k]) !== JSON.stringify(v));
+          if (differs) changed.push('attributes');
+          else attributes = null;
+        }
+        if (changed.length === 0) return;
+        await assertUnique(tx, actor, keys, id);
+        await mapRace(tx, actor, keys, id, () => repo.updateCustomer(tx, id, columns, attributes, at));
+        if (columns.tags?.length) await tagsRepository.register(tx, columns.tags, at);
+        await face.recordActivity(tx, {
+          customerId: id,
+          at,
+          kind: 'profile.updated',
+          module: 'customers',
+          actorId: actor.userId,
+          summary: { fields: changed },
+        });
+        await events.emit<CustomerUpdatedEvent>(tx, {
+          type: customerEventTypes.updated,
+          customerId: id,
+          payload: { customerId: id, fields: changed },
+        });
+        await audit.recordRequest(
+          request,
+          { action: 'customer.updated', entityType: 'customer', entityId: id, details: { fields: changed } },
+          tx,
+        );
+      });
+      return view(await getRow(db, id));
+    },
+
+    /**
+     * Deletes a customer with everything other modules hold for them (face dependents), in one
+     * transaction. Without `confirm`, a customer who has any such rows is refused, naming them.
+     */
+    async delete(request: FastifyRequest, id: string, confirm: boolean): Promise<void> {
+      const actor = request.actor;
+      assertCan(actor, 'customers.delete');
+      await db.transaction(async (tx) => {
+        if (!(await repo.lockCustomer(tx, id))) throw errors.notFound();
+        const counts: Record<string, number> = {};
+        for (const d of face.dependents()) {
+          const n = await d.countFor(tx, id);
+          if (n > 0) counts[d.name] = n;
+        }
+        if (!confirm && Object.keys(counts).length) {
+          const t = translator(request.locale);
+          const list = Object.entries(counts)
+            .map(([name, count]) => t(`customerDependents.${name}`, { count, defaultValue: `${name}: ${count}` }))
+            .join(t('customerDependents.separator', { defaultValue: ', ' }));
+          throw errors.hasDependents(list, counts);
+        }
+        for (const d of face.dependents()) if (counts[d.name]) await d.deleteFor(tx, id);
+        await repo.deleteCustomer(tx, id);
+        await events.emit<CustomerDeletedEvent>(tx, {
+          type: customerEventTypes.deleted,
+          customerId: id,
+          payload: { customerId: id, dependents: counts },
+        });
+        await audit.recordRequest(
+          request,
+          { action: 'customer.deleted', entityType: 'customer', entityId: id, details: { dependents: counts } },
+          tx,
+        );
+      });
+    },
+
+    /** One identity in clear, for a holder of customers.reveal; every reveal is audited (field name only). */
+    async reveal(
+      request: FastifyRequest,
+      id: string,
+      field: IdentityField,
+    ): Promise<{ field: IdentityField; value: string | null }> {
+      const actor = request.actor;
+      assertCan(actor, 'customers.reveal');
+      const row = await getRow(db, id);
+      const enc = row[encColumn(field)];
+      const value = enc ? openIdentity(crypto, field, enc, id) : null;
+      await audit.recordRequest(request, {
+        action: 'customer.revealed',
+        entityType: 'customer',
+        entityId: id,
+        details: { field },
+      });
+      return { field, value };
+    },
+  };
+}
