@@ -45,6 +45,8 @@ export const navItems: NavItem[] = [
   { key: 'customers', path: '/customers', group: 'customers', permission: 'customers.view', issue: 4 },
   { key: 'ingest', path: '/ingest', group: 'customers', permission: 'ingest.view', issue: 5 },
   { key: 'touchpoints', path: '/touchpoints', group: 'customers', permission: 'customers.view', issue: 4 },
+  { key: 'orders', path: '/orders', group: 'customers', permission: 'orders.view', issue: 4, built: true },
+  { key: 'products', path: '/products', group: 'customers', permission: 'orders.view', issue: 4, built: true },
   { key: 'segments', path: '/segments', group: 'segments', permission: 'segments.view', issue: 6 },
   { key: 'grades', path: '/grades', group: 'segments', permission: 'scoring.view', issue: 6 },
   { key: 'lifecycle', path: '/lifecycle', group: 'segments', permission: 'scoring.view', issue: 6 },

@@ -15,10 +15,14 @@ import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { OrdersPage } from '../features/orders/OrdersPage';
+import { ProductsPage } from '../features/orders/ProductsPage';
 import { ProtectedLayout } from './ProtectedLayout';
 import { navItems } from './nav';
 
 const builtPages: Record<string, ComponentType> = {
+  orders: OrdersPage,
+  products: ProductsPage,
   users: UsersPage,
   roles: RolesPage,
   departments: DepartmentsPage,
