@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Cell } from './customer-export.columns.ts';
 
@@ -55,6 +56,18 @@ export function createCsvWriter(path: string, headers: string[]): ExportWriter {
   };
 }
 
+/**
+ * exceljs 4.4's worksheet stream hands its chunks to the zip's input without heeding
+ * backpressure, so a fast producer piles the whole sheet up in memory (exceljs issue #2916).
+ * Waiting for that input to drain after each batch keeps memory flat.
+ */
+async function drained(sheet: ExcelJS.Worksheet): Promise<void> {
+  // the pipe is a readable-stream v2 PassThrough: its state is `_writableState`
+  type Pipe = Writable & { _writableState?: { needDrain?: boolean } };
+  const pipes = (sheet as unknown as { _stream?: { pipes?: Pipe[] } })._stream?.pipes ?? [];
+  for (const pipe of pipes) if (pipe._writableState?.needDrain) await once(pipe, 'drain');
+}
+
 /** XLSX through exceljs's streaming WorkbookWriter: each row is committed (written) as it comes. */
 export function createXlsxWriter(path: string, sheetName: string, headers: string[], numeric: boolean[]): ExportWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -70,8 +83,7 @@ export function createXlsxWriter(path: string, sheetName: string, headers: strin
         // money and counts as numbers (sums work); everything else as text, never as a formula
         sheet.addRow(r.map((v, i) => (v === null ? null : numeric[i] ? v : String(v)))).commit();
       }
-      // let the zip stream drain between batches
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await drained(sheet);
     },
     async close() {
       sheet.commit();
