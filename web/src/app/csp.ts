@@ -23,3 +23,19 @@ if (cspNonce) {
     return insertBefore.call(this, withNonce(node), child) as T;
   };
 }
+
+/**
+ * A style *attribute* set from script (`el.setAttribute('style', …)`, as antd's auto-sizing
+ * TextArea does with its hidden measuring textarea) is inline style that CSP blocks without
+ * 'unsafe-inline'; the same declarations through the CSSOM are allowed, so route them there.
+ */
+if (cspNonce) {
+  const setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (this: Element, name: string, value: string): void {
+    if (name.toLowerCase() === 'style' && (this instanceof HTMLElement || this instanceof SVGElement)) {
+      this.style.cssText = value;
+      return;
+    }
+    setAttribute.call(this, name, value);
+  };
+}

@@ -44,7 +44,7 @@ export const navGroups: NavGroupKey[] = [
 export const navItems: NavItem[] = [
   { key: 'customers', path: '/customers', group: 'customers', permission: 'customers.view', issue: 4 },
   { key: 'ingest', path: '/ingest', group: 'customers', permission: 'ingest.view', issue: 5 },
-  { key: 'touchpoints', path: '/touchpoints', group: 'customers', permission: 'customers.view', issue: 4 },
+  { key: 'touchpoints', path: '/touchpoints', group: 'customers', permission: 'customers.view', issue: 4, built: true },
   { key: 'orders', path: '/orders', group: 'customers', permission: 'orders.view', issue: 4, built: true },
   { key: 'products', path: '/products', group: 'customers', permission: 'orders.view', issue: 4, built: true },
   { key: 'segments', path: '/segments', group: 'segments', permission: 'segments.view', issue: 6 },
@@ -72,6 +72,13 @@ export const navItems: NavItem[] = [
   { key: 'users', path: '/admin/users', group: 'admin', permission: 'staff.view', built: true },
   { key: 'roles', path: '/admin/roles', group: 'admin', permission: 'staff.view', built: true },
   { key: 'departments', path: '/admin/departments', group: 'admin', permission: 'staff.view', built: true },
+  {
+    key: 'customerAttributes',
+    path: '/admin/customer-attributes',
+    group: 'admin',
+    permission: 'customers.manage',
+    built: true,
+  },
   { key: 'apiKeys', path: '/admin/api-keys', group: 'admin', permission: 'settings.manage', built: true },
   { key: 'audit', path: '/admin/audit', group: 'admin', permission: 'audit.view', built: true },
   { key: 'jobs', path: '/admin/jobs', group: 'admin', permission: 'settings.view', built: true },

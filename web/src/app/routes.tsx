@@ -15,6 +15,8 @@ import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { TouchpointsPage } from '../features/touchpoints/TouchpointsPage';
+import { CustomerAttributesPage } from '../features/customers/attributes/CustomerAttributesPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { ProductsPage } from '../features/orders/ProductsPage';
 import { ProtectedLayout } from './ProtectedLayout';
@@ -30,6 +32,8 @@ const builtPages: Record<string, ComponentType> = {
   audit: AuditPage,
   jobs: JobsPage,
   settings: SettingsPage,
+  touchpoints: TouchpointsPage,
+  customerAttributes: CustomerAttributesPage,
 };
 
 const moduleRoutes: RouteObject[] = navItems.map((item) => {
