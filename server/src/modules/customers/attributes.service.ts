@@ -67,16 +67,29 @@ export type AttributeChanges = {
   unset: string[];
 };
 
+type Definition = Pick<AttributeDefinitionRow, 'key' | 'label' | 'type' | 'options' | 'is_required'>;
+
 /**
  * Checks custom attribute values against the definitions. `partial` (PATCH) checks only the keys
  * given; otherwise (create) a required attribute must be present. Every problem names its field
  * (`attributes.<key>`); all of them are reported at once.
  */
 export function validateAttributes(
-  defs: readonly Pick<AttributeDefinitionRow, 'key' | 'label' | 'type' | 'options' | 'is_required'>[],
+  defs: readonly Definition[],
   input: Record<string, unknown>,
   opts: { partial: boolean },
 ): AttributeChanges {
+  const { changes, problems } = checkAttributes(defs, input, opts);
+  if (problems.length) throw fieldErrors(problems);
+  return changes;
+}
+
+/** `validateAttributes` that returns its problems instead of throwing them (to report them with others). */
+export function checkAttributes(
+  defs: readonly Definition[],
+  input: Record<string, unknown>,
+  opts: { partial: boolean },
+): { changes: AttributeChanges; problems: DomainError[] } {
   const byKey = new Map(defs.map((d) => [d.key, d]));
   const problems: DomainError[] = [];
   const out: AttributeChanges = { set: {}, unset: [] };
@@ -137,8 +150,7 @@ export function validateAttributes(
       if (def.is_required && !(def.key in input)) problems.push(errors.attributeRequired(def.key, def.label));
     }
   }
-  if (problems.length) throw fieldErrors(problems);
-  return out;
+  return { changes: out, problems };
 }
 
 function checkOptions(

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db/db.ts';
 import { pgErrorCode } from '../../platform/db/db.ts';
+import type { UniqueField } from './customers.errors.ts';
 
 /** SQL for customers, their stats row and the custom attribute definitions, and nothing else. */
 
@@ -75,17 +76,16 @@ export async function findCustomer(q: Queryable, id: string): Promise<CustomerRo
 }
 
 /** Constraint names of the unique indexes, and the API field each protects. */
-const uniqueConstraints: Record<string, UniqueColumn> = {
+const uniqueConstraints: Record<string, UniqueField> = {
   customers_mobile_bidx_key: 'mobile',
   customers_email_bidx_key: 'email',
   customers_wechat_open_id_bidx_key: 'wechatOpenId',
   customers_wechat_union_id_bidx_key: 'wechatUnionId',
   customers_external_id_key: 'externalId',
 };
-export type UniqueColumn = 'mobile' | 'email' | 'wechatOpenId' | 'wechatUnionId' | 'externalId';
 
 /** Which unique field a 23505 violated (null for anything else). */
-export function violatedUniqueField(err: unknown): UniqueColumn | null {
+export function violatedUniqueField(err: unknown): UniqueField | null {
   if (pgErrorCode(err) !== '23505') return null;
   const constraint = (err as { constraint?: unknown }).constraint;
   if (typeof constraint === 'string' && constraint in uniqueConstraints) return uniqueConstraints[constraint];
@@ -96,8 +96,8 @@ export function violatedUniqueField(err: unknown): UniqueColumn | null {
 }
 
 /** The lookup keys a customer is unique by: blind indexes of identities, and the external id. */
-export type UniqueKeys = Partial<Record<UniqueColumn, string>>;
-const uniqueColumnSql: Record<UniqueColumn, string> = {
+export type UniqueKeys = Partial<Record<UniqueField, string>>;
+const uniqueColumnSql: Record<UniqueField, string> = {
   mobile: 'mobile_bidx',
   email: 'email_bidx',
   wechatOpenId: 'wechat_open_id_bidx',
@@ -200,8 +200,8 @@ export const customersRepository = {
     q: Queryable,
     keys: UniqueKeys,
     exceptId?: string,
-  ): Promise<{ field: UniqueColumn; id: string; name: string } | null> {
-    for (const [field, value] of Object.entries(keys) as [UniqueColumn, string | undefined][]) {
+  ): Promise<{ field: UniqueField; id: string; name: string } | null> {
+    for (const [field, value] of Object.entries(keys) as [UniqueField, string | undefined][]) {
       if (!value) continue;
       const rows = await q.query<{ id: string; name: string }>(
         `select id, name from customers where ${uniqueColumnSql[field]} = $1 and id is distinct from $2::uuid limit 1`,

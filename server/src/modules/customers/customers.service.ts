@@ -5,10 +5,10 @@ import { assertCan, can, type Actor } from '../../platform/auth/actor.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { commonErrors, type DomainError } from '../../platform/http/errors.ts';
 import { translator } from '../../platform/i18n/i18n.ts';
-import { validateAttributes, type AttributeChanges } from './attributes.service.ts';
+import { checkAttributes, type AttributeChanges } from './attributes.service.ts';
 import { customerViewFor, dateIn, encColumn, toCustomer, type Customer, type Gender } from './customer.dto.ts';
 import type { CustomersContext } from './customers.context.ts';
-import { customersErrors as errors, fieldErrors } from './customers.errors.ts';
+import { customersErrors as errors, fieldErrors, type UniqueField } from './customers.errors.ts';
 import {
   customerEventTypes,
   type CustomerCreatedEvent,
@@ -18,6 +18,7 @@ import {
 import {
   customersRepository as repo,
   violatedUniqueField,
+  type AttributeDefinitionRow,
   type CustomerColumns,
   type CustomerRow,
   type UniqueKeys,
@@ -102,16 +103,17 @@ export function createCustomersService(ctx: CustomersContext) {
   }
 
   /**
-   * Checks a create (`current` null) or a change against the rules that need no database:
-   * identities normalise, the birthday is not after `today`, the region exists. Returns the
-   * columns to write and the unique keys to check; throws every problem at once.
+   * Checks a create (`current` null) or a change against the rules that need no further
+   * queries: identities normalise, the birthday is not after `today`, the region exists, custom
+   * attributes fit their definitions. Returns the columns and attributes to write, the unique
+   * keys to check and the names of the fields that change; throws every problem at once.
    */
   function prepare(
     id: string,
     input: CustomerPatch,
     current: CustomerRow | null,
-    today: string,
-  ): { columns: CustomerColumns; keys: UniqueKeys; changed: string[] } {
+    { today, definitions }: { today: string; definitions: AttributeDefinitionRow[] },
+  ): { columns: CustomerColumns; attributes: AttributeChanges | null; keys: UniqueKeys; changed: string[] } {
     const problems: DomainError[] = [];
     const columns: CustomerColumns = {};
     const keys: UniqueKeys = {};
@@ -175,8 +177,21 @@ export function createCustomersService(ctx: CustomersContext) {
       }
     }
 
+    let attributes: AttributeChanges | null = null;
+    if (!current || (input.attributes && Object.keys(input.attributes).length)) {
+      const checked = checkAttributes(definitions, input.attributes ?? {}, { partial: !!current });
+      problems.push(...checked.problems);
+      attributes = checked.changes;
+      const stored = current?.attributes ?? {};
+      const differs =
+        attributes.unset.some((k) => k in stored) ||
+        Object.entries(attributes.set).some(([k, v]) => JSON.stringify(stored[k]) !== JSON.stringify(v));
+      if (current && differs) changed.push('attributes');
+      else if (current) attributes = null;
+    }
+
     if (problems.length) throw fieldErrors(problems);
-    return { columns, keys, changed };
+    return { columns, attributes, keys, changed };
   }
 
   /** References to other tables: the touchpoint (ours) and the owner (a staff user). */
@@ -187,9 +202,13 @@ export function createCustomersService(ctx: CustomersContext) {
     if (columns.owner_id && !ownerExists) throw commonErrors.referenceMissing('ownerId');
   }
 
-  /** Today in the business time zone; settings are read over `db`, so never inside a transaction. */
-  async function today(): Promise<string> {
-    return dateIn(await settings.timeZone(), now());
+  /**
+   * What checking input needs from elsewhere: today in the business time zone (settings are
+   * read over `db`, so never inside a transaction on PGlite) and the attribute definitions.
+   */
+  async function rules(): Promise<{ today: string; definitions: AttributeDefinitionRow[] }> {
+    const [timeZone, definitions] = await Promise.all([settings.timeZone(), repo.listDefinitions(db)]);
+    return { today: dateIn(timeZone, now()), definitions };
   }
 
   /** Staff names come from the staff module over `db`: ask before any transaction (PGlite has one session). */
@@ -203,11 +222,7 @@ export function createCustomersService(ctx: CustomersContext) {
     if (holder) throw duplicate(actor, holder.field, holder);
   }
 
-  function duplicate(
-    actor: Actor,
-    field: Parameters<typeof errors.duplicate>[0],
-    holder: { id: string; name: string } | null,
-  ) {
+  function duplicate(actor: Actor, field: UniqueField, holder: { id: string; name: string } | null) {
     return errors.duplicate(field, holder && can(actor, 'customers.view') ? holder : null);
   }
 
@@ -234,16 +249,13 @@ export function createCustomersService(ctx: CustomersContext) {
       assertCan(actor, 'customers.create');
       const id = randomUUID();
       const at = now();
-      const { columns, keys } = prepare(id, input, null, await today());
+      const { columns, attributes, keys } = prepare(id, input, null, await rules());
       const ownerOk = await ownerExists(columns.owner_id);
       await db.transaction(async (tx) => {
         await checkReferences(tx, columns, ownerOk);
-        const attributes = validateAttributes(await repo.listDefinitions(tx), input.attributes ?? {}, {
-          partial: false,
-        });
         await assertUnique(tx, actor, keys);
         await mapRace(tx, actor, keys, id, () =>
-          repo.insertCustomer(tx, id, { ...columns, name: input.name }, attributes.set, actor.userId, at),
+          repo.insertCustomer(tx, id, { ...columns, name: input.name }, attributes?.set ?? {}, actor.userId, at),
         );
         if (columns.tags?.length) await tagsRepository.register(tx, columns.tags, at);
         await face.recordActivity(tx, {
@@ -283,22 +295,12 @@ export function createCustomersService(ctx: CustomersContext) {
       // Unlocked first look, for what must be asked outside the transaction (the owner's name).
       await getRow(db, id);
       const ownerOk = await ownerExists(blank(input.ownerId));
-      const day = await today();
+      const context = await rules();
       await db.transaction(async (tx: Tx) => {
         const current = await repo.lockCustomer(tx, id);
         if (!current) throw errors.notFound();
-        const { columns, keys, changed } = prepare(id, input, current, day);
+        const { columns, attributes, keys, changed } = prepare(id, input, current, context);
         await checkReferences(tx, columns, ownerOk);
-        let attributes: AttributeChanges | null = null;
-        if (input.attributes && Object.keys(input.attributes).length) {
-          attributes = validateAttributes(await repo.listDefinitions(tx), input.attributes, { partial: true });
-          const stored = current.attributes;
-          const differs =
-            attributes.unset.some((k) => k in stored) ||
-            Object.entries(attributes.set).some(([k, v]) => JSON.stringify(stored[k]) !== JSON.stringify(v));
-          if (differs) changed.push('attributes');
-          else attributes = null;
-        }
         if (changed.length === 0) return;
         await assertUnique(tx, actor, keys, id);
         await mapRace(tx, actor, keys, id, () => repo.updateCustomer(tx, id, columns, attributes, at));

@@ -421,14 +421,20 @@ describe('customers: profiles, custom attributes, identities', () => {
     }
 
     // several problems at once, each named
-    const many = await create(admin, { ...base, mobile: 'x', email: 'y', province: '火星省' });
+    const many = await create(admin, {
+      ...base,
+      mobile: 'x',
+      email: 'y',
+      province: '火星省',
+      attributes: { level: 'x' },
+    });
     assert.equal(many.statusCode, 422);
     assert.equal(many.json().error.code, 'validation_failed');
     assert.deepEqual(
       fieldsOf(many.body)
         .map((f) => f.field)
         .sort(),
-      ['email', 'mobile', 'province'],
+      ['attributes.level', 'attributes.member_no', 'email', 'mobile', 'province'],
     );
 
     // schema-level problems
