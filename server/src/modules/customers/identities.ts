@@ -22,7 +22,8 @@ type Spec = {
 
 /** E.164 (`+8613800138000`); only numbers that can be mobiles (SMS reaches them). */
 export function normaliseMobile(raw: string, defaultCountry: CountryCode = 'CN'): string | null {
-  const input = raw.normalize('NFKC').replace(/[\s-]/g, '');
+  // people write (+86) 138-0013-8000 or 138 0013 8000: drop the punctuation, keep a leading +
+  const input = raw.normalize('NFKC').replace(/[\s\-().]/g, '');
   if (!/^\+?\d{5,17}$/.test(input)) return null;
   const phone = parsePhoneNumber(input, defaultCountry);
   if (!phone?.isValid()) return null;
