@@ -379,6 +379,37 @@ describe('customer list, bulk changes and exports', () => {
     assert.equal(await count(reader, `search=${encodeURIComponent('小明')}`), 2);
   });
 
+  it('finds a customer created through the profile API, and shows a bulk tag on their profile', async () => {
+    const created = await admin.call('POST', '/customers', {
+      name: '司马光明',
+      gender: 'male',
+      mobile: '139 1234 5678',
+      email: 'SiMa@Example.cn',
+      externalId: 'WX-88',
+      province: '浙江省',
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const id = created.json().id as string;
+    for (const search of [
+      '+86 13912345678',
+      '13912345678',
+      'sima@example.cn',
+      'WX-88',
+      '司马',
+      '光明',
+      '司马光明',
+      'smgm',
+    ]) {
+      assert.deepEqual(await all(reader, `search=${encodeURIComponent(search)}`), [id], search);
+    }
+    const bulk = await admin.call('POST', '/customers/bulk', { ids: [id], action: 'addTags', tags: ['API'] });
+    assert.equal(bulk.json().affected, 1);
+    assert.deepEqual((await reader.call('GET', `/customers/${id}`)).json().tags, ['API']);
+    const deleted = await admin.call('DELETE', `/customers/${id}?confirm=true`);
+    assert.equal(deleted.statusCode, 204, deleted.body);
+    assert.deepEqual(await all(reader, 'search=WX-88'), []);
+  });
+
   it('refuses bad input, naming the field', async () => {
     const cases: [string, string][] = [
       ['cursor=not-a-cursor', 'cursor'],
@@ -418,6 +449,8 @@ describe('customer list, bulk changes and exports', () => {
 
   it('adds and removes tags and assigns owners in bulk, with timeline rows and an audit entry', async () => {
     const ids = [idOf(1), idOf(2), idOf(3)]; // 2 already has VIP
+    const auditedBefore = (await kehu.db.query(`select 1 from audit_log where action = 'customer.bulk_updated'`))
+      .length;
     const add = await admin.call('POST', '/customers/bulk', {
       ids: [...ids, randomUUID()],
       action: 'addTags',
@@ -475,8 +508,13 @@ describe('customer list, bulk changes and exports', () => {
     const audit = await kehu.db.query<{ details: Record<string, unknown> }>(
       `select details from audit_log where action = 'customer.bulk_updated' order by id`,
     );
-    assert.equal(audit.length, 5);
-    assert.deepEqual(audit[0].details, { action: 'addTags', requested: 4, affected: 3, tags: ['VIP', '双十一'] });
+    assert.equal(audit.length, auditedBefore + 5);
+    assert.deepEqual(audit[auditedBefore].details, {
+      action: 'addTags',
+      requested: 4,
+      affected: 3,
+      tags: ['VIP', '双十一'],
+    });
 
     // bad input and permissions
     const bad: [unknown, string][] = [
