@@ -170,7 +170,7 @@ describe('orders: ingestion, history, aggregates', () => {
     assert.equal((await stats(c)).order_count, 2);
   });
 
-  it('counts a order once when identical requests race', async () => {
+  it('counts an order once when identical requests race', async () => {
     const c = await customer('并发');
     const body = order(c, {
       items: [{ sku: `RACE-${randomUUID()}`, name: '新品', quantity: 1, price: '259.70' }],
@@ -538,6 +538,38 @@ describe('orders: ingestion, history, aggregates', () => {
     }
     assert.equal((await admin.call('GET', `/orders/${missingId}`)).statusCode, 404);
     assert.equal((await admin.call('GET', '/orders/42')).statusCode, 422);
+  });
+
+  it('shows on the customer profile and timeline, and goes with the customer when it is deleted', async () => {
+    const created = await admin.call('POST', '/customers', { name: '林静' });
+    assert.equal(created.statusCode, 201, created.body);
+    const c = created.json().id as string;
+    const o = (await admin.call('POST', '/orders', order(c))).json();
+    await admin.call('POST', `/orders/${o.id}/refunds`, { amount: '59.70' });
+    const profile = (await admin.call('GET', `/customers/${c}`)).json();
+    assert.equal(profile.orderCount, 1);
+    assert.equal(profile.totalSpent, '200.00');
+    assert.equal(profile.averageOrderValue, '200.00');
+    assert.equal(profile.firstOrderAt, '2026-10-01T02:00:00.000Z');
+    const timeline = (await admin.call('GET', `/customers/${c}/timeline`)).json();
+    assert.deepEqual(timeline.items.map((a: { kind: string }) => a.kind).sort(), [
+      'customer.created',
+      'order.created',
+      'order.refunded',
+    ]);
+
+    const refused = await admin.call('DELETE', `/customers/${c}`);
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().error.details.orders, 1);
+    assert.equal((await admin.call('DELETE', `/customers/${c}?confirm=true`)).statusCode, 204);
+    const [left] = await kehu.db.query<{ orders: number; items: number; changes: number }>(
+      `select (select count(*)::int from orders where customer_id = $1) as orders,
+              (select count(*)::int from order_items where customer_id = $1) as items,
+              (select count(*)::int from order_changes where customer_id = $1) as changes`,
+      [c],
+    );
+    assert.deepEqual(left, { orders: 0, items: 0, changes: 0 });
+    assert.equal((await admin.call('GET', `/orders/${o.id}`)).statusCode, 404);
   });
 
   it('enforces permissions: read-only lists, creating needs orders.create, changes orders.edit, recompute orders.manage', async () => {
