@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { commonErrors } from '../../platform/http/errors.ts';
 import type { CustomersContext } from './customers.context.ts';
+import { customersErrors } from './customers.errors.ts';
+import { customerEventTypes, type CustomerUpdatedEvent } from './customers.events.ts';
 import { tagsRepository as repo } from './tags.repository.ts';
 import { timelineErrors } from './timeline.errors.ts';
 import { timelineRepository } from './timeline.repository.ts';
@@ -13,7 +15,7 @@ export type Tag = { name: string; color: string | null; customerCount: number };
 export type TagsService = ReturnType<typeof createTagsService>;
 
 export function createTagsService(ctx: CustomersContext) {
-  const { db, audit, now } = ctx;
+  const { db, audit, events, now } = ctx;
 
   return {
     /**
@@ -32,7 +34,7 @@ export function createTagsService(ctx: CustomersContext) {
       const actorId = request.actor?.userId ?? null;
       return db.transaction(async (tx) => {
         const current = await repo.lockCustomerTags(tx, customerId);
-        if (!current) throw commonErrors.notFound('customer');
+        if (!current) throw customersErrors.notFound();
         const added = add.filter((t) => !current.includes(t));
         const removed = current.filter((t) => remove.has(t));
         if (added.length === 0 && removed.length === 0) return { tags: current };
@@ -59,6 +61,11 @@ export function createTagsService(ctx: CustomersContext) {
             summary: { tag },
           })),
         ]);
+        await events.emit<CustomerUpdatedEvent>(tx, {
+          type: customerEventTypes.updated,
+          customerId,
+          payload: { customerId, fields: ['tags'] },
+        });
         return { tags };
       });
     },
@@ -82,7 +89,11 @@ export function createTagsService(ctx: CustomersContext) {
       return { name: row.name, color: row.color, customerCount: row.customer_count };
     },
 
-    /** Deletes the tag from the vocabulary and from every customer carrying it (each gets a timeline row). */
+    /**
+     * Deletes the tag from the vocabulary and from every customer carrying it (each gets a timeline
+     * row). No per-customer `customer.updated` event: a common tag sits on hundreds of thousands of
+     * customers, and readers of tags (segments) recompute from the table.
+     */
     async delete(request: FastifyRequest, name: string): Promise<void> {
       const actorId = request.actor?.userId ?? null;
       await db.transaction(async (tx) => {

@@ -27,7 +27,7 @@ registerMessages({
       isActive: '启用状态',
       days: '天数',
     },
-    entities: { customer: '客户', touchpoint: '触点', tag: '标签' },
+    entities: { touchpoint: '触点', tag: '标签' },
   },
   en: {
     errors: {
@@ -55,6 +55,6 @@ registerMessages({
       isActive: 'Active',
       days: 'Days',
     },
-    entities: { customer: 'Customer', touchpoint: 'Touchpoint', tag: 'Tag' },
+    entities: { touchpoint: 'Touchpoint', tag: 'Tag' },
   },
 });

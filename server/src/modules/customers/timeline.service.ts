@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { commonErrors } from '../../platform/http/errors.ts';
 import type { CustomersContext } from './customers.context.ts';
+import { customersErrors } from './customers.errors.ts';
 import { timelineRepository as repo, type ActivityRow } from './timeline.repository.ts';
 import './timeline.errors.ts';
 
@@ -42,7 +42,7 @@ export function createTimelineService(ctx: CustomersContext) {
   const { db, face, now } = ctx;
 
   async function assertCustomer(customerId: string): Promise<void> {
-    if (!(await face.exists(db, customerId))) throw commonErrors.notFound('customer');
+    if (!(await face.exists(db, customerId))) throw customersErrors.notFound();
   }
 
   return {
@@ -66,7 +66,7 @@ export function createTimelineService(ctx: CustomersContext) {
     async addNote(request: FastifyRequest, customerId: string, text: string): Promise<Activity> {
       const actorId = request.actor?.userId ?? null;
       const rows = await db.transaction(async (tx) => {
-        if (!(await face.exists(tx, customerId))) throw commonErrors.notFound('customer');
+        if (!(await face.exists(tx, customerId))) throw customersErrors.notFound();
         return repo.insert(tx, [
           { customerId, at: now(), kind: 'note.added', module: 'customers', actorId, summary: { text } },
         ]);

@@ -1,23 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { call, client, request } from '../../../api/client';
+import { call, client } from '../../../api/client';
 import type { BodyOf, ResponseOf } from '../../../api/types';
 
-export const attributeTypes = ['text', 'number', 'date', 'choice', 'multi_choice'] as const;
-export type AttributeType = (typeof attributeTypes)[number];
-export type AttributeOption = { value: string; label: string };
-export type AttributeDefinition = {
-  id: string;
-  key: string;
-  label: string;
-  description: string | null;
-  type: AttributeType;
-  options: AttributeOption[];
-  isRequired: boolean;
-  sortOrder: number;
-};
-export type CreateAttributeBody = Omit<AttributeDefinition, 'id'>;
+export type AttributeDefinition = ResponseOf<'/api/v1/customer-attributes', 'get'>['items'][number];
+export type AttributeType = AttributeDefinition['type'];
+export type AttributeOption = AttributeDefinition['options'][number];
+export type CreateAttributeBody = BodyOf<'/api/v1/customer-attributes', 'post'>;
 /** `key` and `type` are fixed once values exist under them. */
-export type UpdateAttributeBody = Partial<Omit<AttributeDefinition, 'id' | 'key' | 'type'>>;
+export type UpdateAttributeBody = BodyOf<'/api/v1/customer-attributes/{id}', 'patch'>;
+export const attributeTypes: AttributeType[] = ['text', 'number', 'date', 'choice', 'multi_choice'];
 
 export type CustomerTag = ResponseOf<'/api/v1/customer-tags', 'get'>['items'][number];
 export type CreateTagBody = BodyOf<'/api/v1/customer-tags', 'post'>;
@@ -31,7 +22,7 @@ export const adminKeys = {
 export function useAttributes() {
   return useQuery({
     queryKey: adminKeys.attributes,
-    queryFn: () => request<{ items: AttributeDefinition[] }>('GET', '/api/v1/customer-attributes'),
+    queryFn: () => call(() => client.GET('/api/v1/customer-attributes')),
     select: (d) => [...d.items].sort((a, b) => a.sortOrder - b.sortOrder || a.label.localeCompare(b.label)),
   });
 }
@@ -46,12 +37,12 @@ export const useSaveAttribute = () =>
     adminKeys.attributes,
     ({ id, body }: { id?: string; body: CreateAttributeBody | UpdateAttributeBody }) =>
       id
-        ? request<AttributeDefinition>('PATCH', `/api/v1/customer-attributes/${encodeURIComponent(id)}`, { body })
-        : request<AttributeDefinition>('POST', '/api/v1/customer-attributes', { body }),
+        ? call(() => client.PATCH('/api/v1/customer-attributes/{id}', { params: { path: { id } }, body }))
+        : call(() => client.POST('/api/v1/customer-attributes', { body: body as CreateAttributeBody })),
   );
 export const useDeleteAttribute = () =>
   useInvalidating(adminKeys.attributes, (id: string) =>
-    request<void>('DELETE', `/api/v1/customer-attributes/${encodeURIComponent(id)}`),
+    call(() => client.DELETE('/api/v1/customer-attributes/{id}', { params: { path: { id } } })),
   );
 
 export function useTags() {
