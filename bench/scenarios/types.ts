@@ -9,6 +9,8 @@ export type BenchContext = {
 export type Scenario = {
   name: string;
   title: string;
+  /** Runs only when named (`npm run bench -- NAME`), not in a plain `npm run bench`: it takes long. */
+  onlyWhenNamed?: boolean;
   /** Measures and returns the markdown body of its section in docs/performance.md. */
   run(ctx: BenchContext): Promise<string>;
 };
