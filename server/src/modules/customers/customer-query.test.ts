@@ -4,6 +4,7 @@ import { createTestDb } from '../../../test/harness.ts';
 import type { Db } from '../../platform/db/db.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { ageOn } from './customer.dto.ts';
+import { customerColumnsSql } from './customers.repository.ts';
 import {
   birthdayCutoff,
   classifySearch,
@@ -302,6 +303,10 @@ describe('customer query on the database', () => {
         env,
       });
       await db.query(q.text, q.params);
+      // exports read whole rows through the same query
+      const rows = compileCustomerList({ filter: {}, sort, limit: 10, env, rows: { columns: customerColumnsSql } });
+      assert.match(rows.text, /left join touchpoints tp/);
+      await db.query(rows.text, rows.params);
     }
   });
 

@@ -340,6 +340,11 @@ export function compileCustomerList(input: {
   limit: number;
   cursor?: Cursor | null;
   env: QueryEnv;
+  /**
+   * Whole rows instead of ids: a select list over `c`, `s` and `tp` (touchpoints, joined when
+   * given). Exports read each batch in this one query rather than ids and then a lookup by id.
+   */
+  rows?: { columns: string };
 }): ListPlan {
   const p = new Params();
   const { conds } = whereOf(input.filter, input.env, p);
@@ -353,10 +358,13 @@ export function compileCustomerList(input: {
     );
   }
   const dir = desc ? 'desc' : 'asc';
-  const from = spec.fromStats
-    ? 'customer_stats s join customers c on c.id = s.customer_id'
-    : 'customers c join customer_stats s on s.customer_id = c.id';
-  const text = `select c.id, (${spec.key})::text as k from ${from}
+  const from = `${
+    spec.fromStats
+      ? 'customer_stats s join customers c on c.id = s.customer_id'
+      : 'customers c join customer_stats s on s.customer_id = c.id'
+  }${input.rows ? ' left join touchpoints tp on tp.id = c.touchpoint_id' : ''}`;
+  const select = input.rows ? input.rows.columns : 'c.id';
+  const text = `select ${select}, (${spec.key})::text as k from ${from}
     ${conds.length ? `where ${conds.join('\n      and ')}` : ''}
     order by ${spec.key} ${dir}, ${spec.id} ${dir}
     limit ${p.add(input.limit + 1, 'int')}`;
