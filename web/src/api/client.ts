@@ -9,14 +9,24 @@ export class ApiError extends Error {
   readonly code: string;
   readonly requestId?: string;
   readonly fields: FieldError[];
+  /** Facts the client may act on, for some codes (a duplicate's id). */
+  readonly details: Record<string, string | number | boolean | null>;
 
-  constructor(status: number, code: string, message: string, requestId?: string, fields: FieldError[] = []) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId?: string,
+    fields: FieldError[] = [],
+    details: Record<string, string | number | boolean | null> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
     this.fields = fields;
+    this.details = details;
   }
 }
 
@@ -61,11 +71,19 @@ client.use({
   },
 });
 
-type ErrorBody = { error?: { code?: string; message?: string; requestId?: string; fields?: FieldError[] } };
+type ErrorBody = {
+  error?: {
+    code?: string;
+    message?: string;
+    requestId?: string;
+    fields?: FieldError[];
+    details?: Record<string, string | number | boolean | null>;
+  };
+};
 
 function toApiError(status: number, body: unknown): ApiError {
   const e = (body as ErrorBody | undefined)?.error;
-  if (e?.code) return new ApiError(status, e.code, e.message ?? e.code, e.requestId, e.fields ?? []);
+  if (e?.code) return new ApiError(status, e.code, e.message ?? e.code, e.requestId, e.fields ?? [], e.details ?? {});
   return new ApiError(status, status === 0 ? 'network_error' : `http_${status}`, `HTTP ${status}`);
 }
 

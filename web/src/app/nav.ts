@@ -42,7 +42,7 @@ export const navGroups: NavGroupKey[] = [
 ];
 
 export const navItems: NavItem[] = [
-  { key: 'customers', path: '/customers', group: 'customers', permission: 'customers.view', issue: 4 },
+  { key: 'customers', path: '/customers', group: 'customers', permission: 'customers.view', issue: 4, built: true },
   { key: 'ingest', path: '/ingest', group: 'customers', permission: 'ingest.view', issue: 5 },
   { key: 'touchpoints', path: '/touchpoints', group: 'customers', permission: 'customers.view', issue: 4, built: true },
   { key: 'orders', path: '/orders', group: 'customers', permission: 'orders.view', issue: 4, built: true },

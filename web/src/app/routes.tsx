@@ -17,6 +17,8 @@ import { JobsPage } from '../features/jobs/JobsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TouchpointsPage } from '../features/touchpoints/TouchpointsPage';
 import { CustomerAttributesPage } from '../features/customers/attributes/CustomerAttributesPage';
+import { CustomersPage } from '../features/customers/CustomersPage';
+import { CustomerPage } from '../features/customers/CustomerPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { ProductsPage } from '../features/orders/ProductsPage';
 import { ProtectedLayout } from './ProtectedLayout';
@@ -25,6 +27,7 @@ import { navItems } from './nav';
 const builtPages: Record<string, ComponentType> = {
   orders: OrdersPage,
   products: ProductsPage,
+  customers: CustomersPage,
   users: UsersPage,
   roles: RolesPage,
   departments: DepartmentsPage,
@@ -54,6 +57,18 @@ export const router = createBrowserRouter([
   {
     path: '/',
     element: <ProtectedLayout />,
-    children: [{ index: true, element: <HomePage /> }, ...moduleRoutes, { path: '*', element: <NotFound /> }],
+    children: [
+      { index: true, element: <HomePage /> },
+      ...moduleRoutes,
+      {
+        path: 'customers/:id',
+        element: (
+          <RequirePermission permission="customers.view">
+            <CustomerPage />
+          </RequirePermission>
+        ),
+      },
+      { path: '*', element: <NotFound /> },
+    ],
   },
 ]);

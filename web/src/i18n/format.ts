@@ -5,7 +5,12 @@ import { useBusiness } from '../app/business';
 export function makeFormat(language: string, timeZone: string) {
   const numberFmt = new Intl.NumberFormat(language);
   const percentFmt = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
-  const moneyFmt = new Intl.NumberFormat(language, { style: 'currency', currency: 'CNY' });
+  // ¥1,234.50 in every language (en would otherwise say CN¥)
+  const moneyFmt = new Intl.NumberFormat(language, {
+    style: 'currency',
+    currency: 'CNY',
+    currencyDisplay: 'narrowSymbol',
+  });
   const dateTimeFmt = new Intl.DateTimeFormat(language, {
     timeZone,
     year: 'numeric',

@@ -1,0 +1,99 @@
+import type { ReactNode } from 'react';
+import {
+  ClockCircleOutlined,
+  CloseCircleOutlined,
+  EditOutlined,
+  MessageOutlined,
+  RollbackOutlined,
+  ShoppingCartOutlined,
+  TagOutlined,
+  UserAddOutlined,
+} from '@ant-design/icons';
+import type { TFunction } from 'i18next';
+import type { Format } from '../../i18n/format';
+import type { Activity, AttributeDefinition } from './api';
+
+type KindStyle = { icon: ReactNode; color: string };
+
+const kindStyles: Record<string, KindStyle> = {
+  'customer.created': { icon: <UserAddOutlined />, color: '#1668dc' },
+  'profile.updated': { icon: <EditOutlined />, color: '#8c8c8c' },
+  'note.added': { icon: <MessageOutlined />, color: '#d48806' },
+  'tag.added': { icon: <TagOutlined />, color: '#08979c' },
+  'tag.removed': { icon: <TagOutlined />, color: '#8c8c8c' },
+  'order.created': { icon: <ShoppingCartOutlined />, color: '#389e0d' },
+  'order.cancelled': { icon: <CloseCircleOutlined />, color: '#cf1322' },
+  'order.refunded': { icon: <RollbackOutlined />, color: '#d46b08' },
+};
+
+export function kindStyle(kind: string): KindStyle {
+  return kindStyles[kind] ?? { icon: <ClockCircleOutlined />, color: '#8c8c8c' };
+}
+
+/** The filter's groups: each is a list of kind prefixes for `?kinds=`. */
+export const kindGroups = [
+  { key: 'all', kinds: '' },
+  { key: 'orders', kinds: 'order' },
+  { key: 'profile', kinds: 'customer,profile' },
+  { key: 'notes', kinds: 'note' },
+  { key: 'tags', kinds: 'tag' },
+] as const;
+
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+/** A profile field's name in the reader's language (`attributes.level` by its definition's label). */
+function fieldLabel(t: TFunction, field: string, definitions: AttributeDefinition[]): string {
+  if (field.startsWith('attributes.')) {
+    const key = field.slice('attributes.'.length);
+    return definitions.find((d) => d.key === key)?.label ?? key;
+  }
+  return t(`customers.fields.${field}`, { defaultValue: field });
+}
+
+/**
+ * One timeline entry as a sentence in the reader's language, from its kind and summary.
+ * A kind this screen does not know yet (a later module's) falls back to its name.
+ */
+export function activitySentence(
+  a: Activity,
+  t: TFunction,
+  fmt: Format,
+  definitions: AttributeDefinition[],
+  language: string,
+): string {
+  const s = a.summary;
+  switch (a.kind) {
+    case 'profile.updated': {
+      const fields = Array.isArray(s.fields) ? (s.fields as unknown[]).map(str).filter(Boolean) : [];
+      if (!fields.length) return t('timeline.kinds.profile_updated_none');
+      const list = new Intl.ListFormat(language, { type: 'conjunction' });
+      return t('timeline.kinds.profile_updated', {
+        fields: list.format([...new Set(fields.map((f) => fieldLabel(t, f, definitions)))]),
+      });
+    }
+    case 'tag.added':
+    case 'tag.removed':
+      return t(`timeline.kinds.${a.kind.replace('.', '_')}`, { tag: str(s.tag) });
+    case 'order.created':
+      return t('timeline.kinds.order_created', {
+        externalId: str(s.externalId),
+        amount: s.paidAmount != null ? fmt.money(str(s.paidAmount)) : '—',
+        count: Number(s.itemCount ?? 0),
+        source: str(s.source) || '—',
+      });
+    case 'order.cancelled':
+      return s.externalId
+        ? t('timeline.kinds.order_cancelled_ref', { externalId: str(s.externalId) })
+        : t('timeline.kinds.order_cancelled');
+    case 'order.refunded':
+      return t(s.externalId ? 'timeline.kinds.order_refunded_ref' : 'timeline.kinds.order_refunded', {
+        amount: s.amount != null ? fmt.money(str(s.amount)) : '—',
+        externalId: str(s.externalId),
+      });
+    case 'customer.created':
+    case 'note.added':
+      return t(`timeline.kinds.${a.kind.replace('.', '_')}`);
+    default:
+      return t(`timeline.kinds.${a.kind.replace(/\./g, '_')}`, { defaultValue: a.kind });
+  }
+}
