@@ -1,7 +1,10 @@
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/db.ts';
 import { defaultSettings, type SettingsService } from '../platform/settings/settings.service.ts';
+import type { CustomersModule } from '../modules/customers/index.ts';
+import type { OrdersModule } from '../modules/orders/index.ts';
 import type { DepartmentSeed, StaffModule, UserSeed } from '../modules/staff/index.ts';
+import { loadDemoCustomers } from './demo-customers.ts';
 
 /**
  * The demo business: 悦享生活, a Chinese lifestyle retail brand with stores in several provinces
@@ -60,17 +63,30 @@ export async function wantsDemo(config: Config, db: Db, staff: StaffModule): Pro
   return db.kind === 'pglite' && (await staff.directory.countUsers()) === 0;
 }
 
-export async function loadDemo(deps: { staff: StaffModule; settings: SettingsService }): Promise<string[]> {
+export async function loadDemo(deps: {
+  staff: StaffModule;
+  settings: SettingsService;
+  /** Customers and orders (see demo-customers.ts); loaded only into a database without customers. */
+  business: {
+    db: Db;
+    customers: Pick<CustomersModule, 'seeder'>;
+    orders: Pick<OrdersModule, 'seeder'>;
+    now: () => Date;
+  };
+}): Promise<string[]> {
   const result = await deps.staff.seeder.seed(departments, demoUsers);
   const current = await deps.settings.get();
   if (current.businessName === defaultSettings.businessName) {
     await deps.settings.update({ businessName: '悦享生活（演示）' }, async () => undefined);
   }
+  // after the staff: customers are owned by the demo's sales users
+  const business = await loadDemoCustomers(deps.business);
   const width = Math.max(...demoUsers.map((u) => u.email.length));
   return [
     result.users
       ? `demo business loaded (${result.users} staff, ${result.departments} departments)`
       : 'demo business present',
+    ...business,
     `demo sign-ins (password ${demoPassword}):`,
     ...demoUsers.map((u) => `  ${u.email.padEnd(width)}  ${u.roles.join(', ')}`),
   ];

@@ -6,15 +6,19 @@ import type { CustomersContext } from './customers.context.ts';
 import { createCustomersFace, type CustomersFace } from './customers.face.ts';
 import { customerListRoutes } from './customer-list.routes.ts';
 import { customersRoutes } from './customers.routes.ts';
+import { createCustomersSeeder, type CustomersSeeder } from './customers.seed.ts';
 import { registerIdentityColumns } from './identities.ts';
 import { timelineRoutes } from './timeline.routes.ts';
 import { touchpointsRoutes } from './touchpoints.routes.ts';
 
 export type { CustomersFace, CustomerDependent, NewActivity, OrderStats, TouchpointRef } from './customers.face.ts';
+export type { CustomersSeeder, SeedAttributeDefinition, SeedCustomer, SeedTouchpoint } from './customers.seed.ts';
 
 export type CustomersModule = {
   /** For other modules: timeline rows, order aggregates, touchpoints, dependents (see customers.face.ts). */
   face: CustomersFace;
+  /** Bulk writers for demo data: touchpoints, tags, attributes, customers, timeline rows. */
+  seeder: CustomersSeeder;
   routes: FastifyPluginAsync;
 };
 
@@ -42,6 +46,7 @@ export function createCustomersModule(deps: {
   };
   return {
     face,
+    seeder: createCustomersSeeder({ crypto: platform.crypto }),
     routes: async (app) => {
       await app.register(customersRoutes(ctx));
       await app.register(customerListRoutes(ctx));

@@ -1,3 +1,4 @@
+import { bulkLoad } from '../../platform/db/bulk.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import type { CustomersFace, NewActivity, OrderStats } from '../customers/index.ts';
 
@@ -67,6 +68,16 @@ export type OrdersSeeder = {
 };
 
 const BATCH = 5_000;
+/** From this many orders on, the tables' secondary indexes are rebuilt after the load instead of updated row by row. */
+const DEFER_INDEXES_FROM = 5_000;
+
+/** Column arrays for `unnest`: one array per column, one element per row. */
+function columns(n: number): unknown[][] {
+  return Array.from({ length: n }, () => []);
+}
+function push(cols: unknown[][], ...values: unknown[]) {
+  values.forEach((v, i) => cols[i].push(v));
+}
 
 function* chunks<T>(rows: readonly T[], size = BATCH): Generator<readonly T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
@@ -142,14 +153,14 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
       );
       const products = new Map(productRows.map((r) => [r.sku, r]));
       const stats = new Map<string, { count: number; spentFen: number; first: Date | null; last: Date | null }>();
+      const activities: NewActivity[] = [];
       let itemCount = 0;
       let changeCount = 0;
 
-      for (const batch of chunks(orders)) {
-        const orderRecords: Record<string, unknown>[] = [];
-        const itemRecords: Record<string, unknown>[] = [];
-        const changeRecords: Record<string, unknown>[] = [];
-        const activities: NewActivity[] = [];
+      const insertBatch = async (batch: readonly SeedOrder[]) => {
+        const o_ = columns(12);
+        const i_ = columns(9);
+        const c_ = columns(7);
         for (const o of batch) {
           if (o.items.length === 0) throw new Error(`order ${o.externalId} has no lines`);
           let subtotal = 0;
@@ -158,19 +169,21 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
             if (!product) throw new Error(`order ${o.externalId}: unknown SKU ${line.sku}`);
             if (!Number.isInteger(line.quantity) || line.quantity < 1)
               throw new Error(`bad quantity in ${o.externalId}`);
-            const amount = toFen(line.price) * line.quantity;
+            const price = toFen(line.price);
+            const amount = price * line.quantity;
             subtotal += amount;
-            itemRecords.push({
-              order_id: o.id,
-              line_no: i + 1,
-              customer_id: o.customerId,
-              product_id: product.id,
-              sku: line.sku,
-              name: product.name,
-              quantity: line.quantity,
-              price: toYuan(toFen(line.price)),
-              amount: toYuan(amount),
-            });
+            push(
+              i_,
+              o.id,
+              i + 1,
+              o.customerId,
+              product.id,
+              line.sku,
+              product.name,
+              line.quantity,
+              toYuan(price),
+              toYuan(amount),
+            );
           });
           const discount = toFen(o.discount);
           const paid = subtotal - discount;
@@ -184,29 +197,22 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
                 : refunded === 0;
           if (!refundFits) throw new Error(`order ${o.externalId}: refunded amount does not fit its status`);
           const updatedAt = o.changes.reduce((t, c) => (c.at > t ? c.at : t), o.placedAt);
-          orderRecords.push({
-            id: o.id,
-            customer_id: o.customerId,
-            source: o.source,
-            external_id: o.externalId,
-            store_id: o.storeId,
-            status: o.status,
-            subtotal: toYuan(subtotal),
-            discount: toYuan(discount),
-            paid_amount: toYuan(paid),
-            refunded_amount: toYuan(refunded),
-            placed_at: o.placedAt.toISOString(),
-            updated_at: updatedAt.toISOString(),
-          });
-          changeRecords.push({
-            order_id: o.id,
-            customer_id: o.customerId,
-            at: o.placedAt.toISOString(),
-            kind: 'created',
-            amount: toYuan(paid),
-            reason: null,
-            actor_id: null,
-          });
+          push(
+            o_,
+            o.id,
+            o.customerId,
+            o.source,
+            o.externalId,
+            o.storeId,
+            o.status,
+            toYuan(subtotal),
+            toYuan(discount),
+            toYuan(paid),
+            toYuan(refunded),
+            o.placedAt.toISOString(),
+            updatedAt.toISOString(),
+          );
+          push(c_, o.id, o.customerId, o.placedAt.toISOString(), 'created', toYuan(paid), null, null);
           activities.push({
             customerId: o.customerId,
             at: o.placedAt,
@@ -222,15 +228,8 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
             },
           });
           for (const c of o.changes) {
-            changeRecords.push({
-              order_id: o.id,
-              customer_id: o.customerId,
-              at: c.at.toISOString(),
-              kind: c.kind,
-              amount: c.amount === null ? null : toYuan(toFen(c.amount)),
-              reason: c.reason,
-              actor_id: c.actorId ?? null,
-            });
+            const amount = c.amount === null ? null : toYuan(toFen(c.amount));
+            push(c_, o.id, o.customerId, c.at.toISOString(), c.kind, amount, c.reason, c.actorId ?? null);
             activities.push({
               customerId: o.customerId,
               at: c.at,
@@ -242,7 +241,7 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
               summary:
                 c.kind === 'cancelled'
                   ? { externalId: o.externalId, reason: c.reason }
-                  : { externalId: o.externalId, amount: c.amount === null ? null : toYuan(toFen(c.amount)) },
+                  : { externalId: o.externalId, amount },
             });
           }
 
@@ -259,33 +258,37 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
         await q.query(
           `insert into orders (id, customer_id, source, external_id, store_id, status, subtotal, discount,
                                paid_amount, refunded_amount, placed_at, created_at, updated_at)
-           select r.id, r.customer_id, r.source, r.external_id, r.store_id, r.status, r.subtotal, r.discount,
-                  r.paid_amount, r.refunded_amount, r.placed_at, r.placed_at, r.updated_at
-             from jsonb_to_recordset($1::jsonb) as r(id uuid, customer_id uuid, source text, external_id text,
-                  store_id uuid, status text, subtotal numeric, discount numeric, paid_amount numeric,
-                  refunded_amount numeric, placed_at timestamptz, updated_at timestamptz)`,
-          [JSON.stringify(orderRecords)],
+           select id, customer_id, source, external_id, store_id, status, subtotal, discount,
+                  paid_amount, refunded_amount, placed_at, placed_at, updated_at
+             from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::numeric[],
+                         $8::numeric[], $9::numeric[], $10::numeric[], $11::timestamptz[], $12::timestamptz[])
+                  as r(id, customer_id, source, external_id, store_id, status, subtotal, discount,
+                       paid_amount, refunded_amount, placed_at, updated_at)`,
+          o_,
         );
-        for (const items of chunks(itemRecords, 10_000)) {
-          await q.query(
-            `insert into order_items (order_id, line_no, customer_id, product_id, sku, name, quantity, price, amount)
-             select r.order_id, r.line_no, r.customer_id, r.product_id, r.sku, r.name, r.quantity, r.price, r.amount
-               from jsonb_to_recordset($1::jsonb) as r(order_id uuid, line_no int, customer_id uuid, product_id uuid,
-                    sku text, name text, quantity int, price numeric, amount numeric)`,
-            [JSON.stringify(items)],
-          );
-        }
+        await q.query(
+          `insert into order_items (order_id, line_no, customer_id, product_id, sku, name, quantity, price, amount)
+           select * from unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::int[],
+                                $8::numeric[], $9::numeric[])`,
+          i_,
+        );
         await q.query(
           `insert into order_changes (order_id, customer_id, at, kind, amount, reason, actor_id)
-           select r.order_id, r.customer_id, r.at, r.kind, r.amount, r.reason, r.actor_id
-             from jsonb_to_recordset($1::jsonb) as r(order_id uuid, customer_id uuid, at timestamptz, kind text,
-                  amount numeric, reason text, actor_id uuid)`,
-          [JSON.stringify(changeRecords)],
+           select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::numeric[], $6::text[],
+                                $7::uuid[])`,
+          c_,
         );
-        await timeline.seedActivities(q, activities);
-        itemCount += itemRecords.length;
-        changeCount += changeRecords.length;
-      }
+        itemCount += i_[0].length;
+        changeCount += c_[0].length;
+      };
+
+      const load = async () => {
+        for (const batch of chunks(orders)) await insertBatch(batch);
+      };
+      if (orders.length >= DEFER_INDEXES_FROM)
+        await bulkLoad(q, ['orders', 'order_items', 'order_changes'], load, { trustReferences: true });
+      else await load();
+      await timeline.seedActivities(q, activities);
 
       const rows: (OrderStats & { customerId: string })[] = [...stats].map(([customerId, s]) => ({
         customerId,
