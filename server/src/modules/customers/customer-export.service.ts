@@ -156,7 +156,7 @@ export function createCustomerExportService(ctx: CustomersContext) {
           env,
           rows: { columns: customerColumnsSql },
         });
-        const page = await db.query<CustomerRow & { k: string }>(plan.text, plan.params);
+        const page = await customerListRepository.page<CustomerRow>(db, plan);
         const customers = page.slice(0, BATCH);
         const owners = [...new Set(customers.map((c) => c.owner_id))].filter(
           (id): id is string => !!id && !ownerNames.has(id),

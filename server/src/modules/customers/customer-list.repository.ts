@@ -17,9 +17,12 @@ export const customerListRepository = {
     );
   },
 
-  /** A compiled list page: ids with their sort key as text (for the next cursor). */
-  async page(q: Queryable, plan: CompiledQuery): Promise<{ id: string; k: string }[]> {
-    return q.query<{ id: string; k: string }>(plan.text, plan.params);
+  /** A compiled list page: rows (at least their id) with their sort key as text (for the next cursor). */
+  async page<T extends { id: string } = { id: string }>(
+    q: Queryable,
+    plan: CompiledQuery,
+  ): Promise<(T & { k: string })[]> {
+    return q.query<T & { k: string }>(plan.text, plan.params);
   },
 
   async count(q: Queryable, plan: CompiledQuery): Promise<number> {
