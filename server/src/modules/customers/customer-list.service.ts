@@ -17,6 +17,7 @@ import { dateIn, toCustomers, type Customer } from './customer.dto.ts';
 import type { CustomersContext } from './customers.context.ts';
 import { customerColumnsSql, type CustomerRow } from './customers.repository.ts';
 import { blindIndexOf } from './identities.ts';
+import { timelineRepository } from './timeline.repository.ts';
 
 /** A customer carries at most this many tags (as on the profile). */
 export const maxTagsPerCustomer = 50;
@@ -113,31 +114,26 @@ export function createCustomerListService(ctx: CustomersContext) {
             await repo.removeTags(tx, changed, tags, at);
           }
         }
-        const kind = input.action === 'addTags' ? 'tag.added' : 'tag.removed';
-        for (const c of changes) {
-          for (const tag of c.tags) {
-            await ctx.face.recordActivity(tx, {
-              customerId: c.id,
-              at,
-              kind,
-              module: 'customers',
-              actorId,
-              summary: { tag },
-            });
-          }
-        }
-        if (input.action === 'assignOwner') {
-          for (const customerId of changed) {
-            await ctx.face.recordActivity(tx, {
-              customerId,
-              at,
-              kind: 'profile.updated',
-              module: 'customers',
-              actorId,
-              summary: { fields: ['ownerId'] },
-            });
-          }
-        }
+        // the timeline rows of the whole batch in one statement
+        const activity = { at, module: 'customers', actorId };
+        await timelineRepository.insert(
+          tx,
+          input.action === 'assignOwner'
+            ? changed.map((customerId) => ({
+                ...activity,
+                customerId,
+                kind: 'profile.updated',
+                summary: { fields: ['ownerId'] },
+              }))
+            : changes.flatMap((c) =>
+                c.tags.map((tag) => ({
+                  ...activity,
+                  customerId: c.id,
+                  kind: input.action === 'addTags' ? 'tag.added' : 'tag.removed',
+                  summary: { tag },
+                })),
+              ),
+        );
         const fields = input.action === 'assignOwner' ? ['ownerId'] : ['tags'];
         for (const customerId of changed) {
           await ctx.events.emit(tx, { type: 'customer.updated', customerId, payload: { customerId, fields } });
