@@ -152,7 +152,10 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
         [skus],
       );
       const products = new Map(productRows.map((r) => [r.sku, r]));
-      const stats = new Map<string, { count: number; spentFen: number; first: Date | null; last: Date | null }>();
+      const stats = new Map<
+        string,
+        { count: number; spentFen: number; first: Date | null; last: Date | null; seen: Date }
+      >();
       const activities: NewActivity[] = [];
       let itemCount = 0;
       let changeCount = 0;
@@ -223,7 +226,7 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
             summary: {
               externalId: o.externalId,
               paidAmount: toYuan(paid),
-              itemCount: o.items.length,
+              itemCount: o.items.reduce((n, l) => n + l.quantity, 0),
               source: o.source,
             },
           });
@@ -238,15 +241,14 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
               ref: o.id,
               touchpointId: c.touchpointId === undefined ? o.storeId : c.touchpointId,
               actorId: c.actorId ?? null,
-              summary:
-                c.kind === 'cancelled'
-                  ? { externalId: o.externalId, reason: c.reason }
-                  : { externalId: o.externalId, amount },
+              // the same summaries the order service writes
+              summary: c.kind === 'cancelled' ? { externalId: o.externalId } : { externalId: o.externalId, amount },
             });
           }
 
-          const s = stats.get(o.customerId) ?? { count: 0, spentFen: 0, first: null, last: null };
+          const s = stats.get(o.customerId) ?? { count: 0, spentFen: 0, first: null, last: null, seen: o.placedAt };
           stats.set(o.customerId, s);
+          if (o.placedAt > s.seen) s.seen = o.placedAt;
           if (counted.has(o.status)) {
             s.count++;
             s.spentFen += paid - refunded;
@@ -298,6 +300,10 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
         lastOrderAt: s.last,
       }));
       for (const batch of chunks(rows)) await deps.customers.setOrderStatsBulk(q, [...batch]);
+      // any order, counted or not, is a sighting (as when it arrives through the API)
+      for (const [customerId, s] of stats) {
+        if (s.last === null || s.seen > s.last) await deps.customers.touchLastSeen(q, customerId, s.seen);
+      }
       return { orders: orders.length, items: itemCount, changes: changeCount, customers: stats.size };
     },
   };
