@@ -7,6 +7,8 @@ import { createCustomerListService } from './customer-list.service.ts';
 import { CustomerFilterBody, CustomerFilterFields, customerSorts } from './customer-query.ts';
 import { Customer } from './customer.dto.ts';
 import type { CustomersContext } from './customers.context.ts';
+import { TagName } from './tags.routes.ts';
+import { maxTagsPerCustomer } from './tags.service.ts';
 
 const Sort = z.enum(customerSorts);
 export const ListCustomersQuery = z.strictObject({
@@ -16,11 +18,10 @@ export const ListCustomersQuery = z.strictObject({
 });
 export const CountCustomersQuery = z.strictObject(CustomerFilterFields);
 
-const Tag = z.string().trim().min(1).max(30);
 const Ids = z.array(z.uuid()).min(1).max(1000);
 export const BulkCustomersBody = z.discriminatedUnion('action', [
-  z.strictObject({ ids: Ids, action: z.literal('addTags'), tags: z.array(Tag).min(1).max(50) }),
-  z.strictObject({ ids: Ids, action: z.literal('removeTags'), tags: z.array(Tag).min(1).max(50) }),
+  z.strictObject({ ids: Ids, action: z.literal('addTags'), tags: z.array(TagName).min(1).max(maxTagsPerCustomer) }),
+  z.strictObject({ ids: Ids, action: z.literal('removeTags'), tags: z.array(TagName).min(1).max(maxTagsPerCustomer) }),
   z.strictObject({ ids: Ids, action: z.literal('assignOwner'), ownerId: z.uuid().nullable() }),
 ]);
 

@@ -17,10 +17,8 @@ import { dateIn, toCustomers, type Customer } from './customer.dto.ts';
 import type { CustomersContext } from './customers.context.ts';
 import { customerColumnsSql, type CustomerRow } from './customers.repository.ts';
 import { blindIndexOf } from './identities.ts';
+import { maxTagsPerCustomer } from './tags.service.ts';
 import { timelineRepository } from './timeline.repository.ts';
-
-/** A customer carries at most this many tags (as on the profile). */
-export const maxTagsPerCustomer = 50;
 
 export type ListCustomersInput = { filter: CustomerFilter; sort: CustomerSort; limit: number; cursor?: string };
 
