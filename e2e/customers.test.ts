@@ -158,6 +158,29 @@ describe('customers in the browser', { timeout: 240_000 }, () => {
     w.assertClean();
   });
 
+  it('a duplicate mobile is refused under the field, with a link to the customer who has it', async () => {
+    const { page } = w;
+    w.allow(/^409 POST \/api\/v1\/customers$/);
+    await page.getByTestId('back-to-list').click();
+    await page.getByTestId('customer-create').click();
+    const drawer = page.getByTestId('customer-drawer');
+    await drawer.waitFor();
+    await page.getByTestId('customer-name').fill('王丽');
+    await page.getByTestId('customer-mobile').fill(`+86 ${mobile}`);
+    await page.getByTestId('attr-level').click();
+    await pickOption(page, '银卡');
+    await page.getByTestId('customer-save').click();
+    await formItemOf(page, 'customer-mobile').locator('.ant-form-item-explain-error').waitFor();
+    const link = page.getByTestId('customer-duplicate-link');
+    await link.getByText('王小丽').waitFor();
+    await screenshot(page, 'customer-duplicate-zh');
+    await link.click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.waitForURL(`**/customers/${customerId}`);
+    await page.getByTestId('customer-header').getByText('王小丽').waitFor();
+    w.assertClean();
+  });
+
   it('a read-only user sees the mobile masked and no reveal button', async () => {
     const viewer = await newPage(e2e, 'zh-CN');
     try {
@@ -237,6 +260,26 @@ describe('customers in the browser', { timeout: 240_000 }, () => {
     w.assertClean();
   });
 
+  it('loads older timeline entries as the end of the timeline scrolls into view', async () => {
+    const { page } = w;
+    for (let i = 1; i <= 40; i++) {
+      const res = await admin.call('POST', `/customers/${customerId}/notes`, { text: `第 ${i} 次跟进` });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    await page.reload();
+    const items = page.getByTestId('timeline').getByTestId('timeline-item');
+    await items.first().waitFor();
+    const firstPage = await items.count();
+    assert.ok(firstPage < 44, `the first page holds part of the timeline, not all (${firstPage})`);
+    // 40 notes, the earlier note, the order and the creation
+    await items.last().scrollIntoViewIfNeeded();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="timeline"] [data-testid="timeline-item"]').length === 43,
+    );
+    await page.getByTestId('timeline').locator('[data-kind="customer.created"]').waitFor();
+    w.assertClean();
+  });
+
   it('exports the list and offers the file', async () => {
     const { page } = w;
     await page.getByTestId('back-to-list').click();
@@ -289,6 +332,22 @@ describe('customers in the browser', { timeout: 240_000 }, () => {
     w.assertClean();
   });
 
+  it('filters the list by a custom attribute', async () => {
+    const { page } = w;
+    await page.getByTestId('customer-filters-toggle').click();
+    await page.getByTestId('filter-attr-level').click();
+    await pickOption(page, '银卡');
+    await page.getByTestId('filter-apply').click();
+    const rows = page.getByTestId('customers-table').locator('tbody tr.ant-table-row');
+    await page.getByTestId('customer-count').getByText('共 1 位客户').waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().innerText(), /李雷/);
+    await page.getByTestId('filter-reset').click();
+    await page.getByTestId('customer-count').getByText('共 3 位客户').waitFor();
+    await page.getByTestId('customer-filters-toggle').click();
+    w.assertClean();
+  });
+
   it('deleting a customer with orders asks a second time, naming what goes with them', async () => {
     const { page } = w;
     w.allow(/^409 DELETE \/api\/v1\/customers\/[0-9a-f-]+$/);
@@ -330,6 +389,8 @@ describe('customers in the browser', { timeout: 240_000 }, () => {
       await en.page.getByTestId('customer-filters').waitFor();
       await screenshot(en.page, 'customers-en');
       await en.page.goto(`${e2e.url}/customers/${customerId}`);
+      // the order sits below forty newer notes: show orders only
+      await en.page.getByTestId('timeline-filter').getByText('Orders').click();
       await en.page.getByTestId('timeline').locator('[data-kind="order.created"]').waitFor();
       assert.match(
         await en.page.getByTestId('timeline').innerText(),

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Col, DatePicker, Divider, Drawer, Form, Input, Row, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -101,6 +101,11 @@ export function CustomerForm({
   const [error, setError] = useState<string | null>(null);
   const [duplicate, setDuplicate] = useState<{ id: string; name: string } | null>(null);
   const [cleared, setCleared] = useState<Set<IdentityField>>(new Set());
+  const topRef = useRef<HTMLDivElement>(null);
+  // a problem the fields cannot show is at the top: bring it into view once it is rendered
+  useEffect(() => {
+    if (error) topRef.current?.scrollIntoView({ block: 'start' });
+  }, [error, duplicate]);
   const existing = customer && customer !== 'new' ? customer : null;
   const country = Form.useWatch('country', form);
   const birthday = Form.useWatch('birthday', form);
@@ -187,7 +192,10 @@ export function CustomerForm({
     let v: Values;
     try {
       v = await form.validateFields();
-    } catch {
+    } catch (err) {
+      // the drawer is long: show the first field that needs attention
+      const first = (err as { errorFields?: { name: (string | number)[] }[] }).errorFields?.[0];
+      if (first) form.scrollToField(first.name, { block: 'center' });
       return;
     }
     setError(null);
@@ -203,8 +211,13 @@ export function CustomerForm({
     } catch (err) {
       const names = [...plainFields, 'region', 'attributes', ...attributeNames];
       const rest = applyServerErrors(form, regionOnForm(err), names);
-      setError(rest ?? (isApiError(err) && err.code === 'customer_duplicate' ? err.message : null));
+      const banner = rest ?? (isApiError(err) && err.code === 'customer_duplicate' ? err.message : null);
+      setError(banner);
       showDuplicate(err);
+      if (!banner) {
+        const first = form.getFieldsError().find((f) => f.errors.length);
+        if (first) form.scrollToField(first.name, { block: 'center' });
+      }
     }
   };
 
@@ -283,6 +296,7 @@ export function CustomerForm({
       }
       data-testid="customer-drawer"
     >
+      <div ref={topRef} />
       {error ? (
         <Alert
           type="error"
