@@ -46,7 +46,6 @@ describe('touchpoints and custom attributes in the browser', { timeout: 180_000 
     await signInWithForm(w.page, e2e.url, adminEmail, adminPassword);
   });
   afterEach(async (t) => {
-    if (t.passed === false) console.log('problems:', w?.problems);
     await screenshotOnFailure(t, w?.page);
   });
   after(async () => {
