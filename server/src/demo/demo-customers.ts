@@ -112,6 +112,22 @@ const attributeDefinitions = [
   },
 ];
 
+/** The profile's free-text fields read as staff would type them (the generator gives codes). */
+const incomeBandText: Record<string, string> = {
+  lt_5k: '月入5千以下',
+  '5k_10k': '月入5千-1万',
+  '10k_20k': '月入1万-2万',
+  '20k_50k': '月入2万-5万',
+  gte_50k: '月入5万以上',
+};
+const educationText: Record<string, string> = {
+  high_school: '高中/中专',
+  college: '大专',
+  bachelor: '本科',
+  master: '硕士',
+  doctorate: '博士',
+};
+
 const cancelReasons = ['顾客取消', '超时未支付', '地址填写错误', '重复下单'];
 const refundReasons = ['七天无理由退货', '尺码不合适', '商品质量问题', '发错货'];
 const partialRefundReasons = ['部分商品退货', '价格保护退差价', '赠品缺失补偿'];
@@ -203,8 +219,10 @@ export async function loadDemoCustomers(deps: {
     .sort((a, b) => a - b);
   const highValue = spends[Math.floor(spends.length * 0.92)] ?? Infinity;
 
-  const notes: string[] = [];
   const summary = await db.transaction(async (tx) => {
+    // two processes starting at once on one server: the second finds the first one's customers
+    await tx.query(`select pg_advisory_xact_lock(hashtext('kehu.demo-customers'))`);
+    if (await deps.customers.seeder.hasCustomers(tx)) return null;
     const staff = await demoStaff(tx);
     const touchpointIds = await deps.customers.seeder.seedTouchpoints(
       tx,
@@ -274,8 +292,8 @@ export async function loadDemoCustomers(deps: {
         gender: c.gender,
         birthday: c.birthday,
         occupation: c.occupation,
-        incomeBand: c.incomeBand,
-        education: c.education,
+        incomeBand: c.incomeBand === null ? null : (incomeBandText[c.incomeBand] ?? c.incomeBand),
+        education: c.education === null ? null : (educationText[c.education] ?? c.education),
         province: c.province,
         city: c.city,
         district,
@@ -401,12 +419,12 @@ export async function loadDemoCustomers(deps: {
     };
   });
 
+  if (!summary) return ['demo customers present'];
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  notes.push(
+  return [
     `demo customers loaded in ${seconds} s: ${summary.customers} customers, ${summary.orders} orders ` +
       `(${summary.items} lines), ${summary.notes} notes, ${summary.touchpoints} touchpoints`,
-  );
-  return notes;
+  ];
 }
 
 /** The demo's sales and service users (by their demo e-mail), when they exist. */
