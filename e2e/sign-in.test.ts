@@ -79,13 +79,13 @@ describe('sign-in, navigation, language and sign-out', { timeout: 120_000 }, () 
 
   it('a module not built yet shows its coming-soon page', async () => {
     const { page } = w;
-    await page.getByTestId('nav-group-customers').click();
-    await page.getByTestId('nav-customers').click();
+    await page.getByTestId('nav-group-segments').click();
+    await page.getByTestId('nav-segments').click();
     const soon = page.getByTestId('coming-soon');
     await soon.waitFor();
-    assert.equal(new URL(page.url()).pathname, '/customers');
+    assert.equal(new URL(page.url()).pathname, '/segments');
     assert.match(await soon.innerText(), /即将上线/);
-    assert.match(await soon.innerText(), /由 issue #4 构建/);
+    assert.match(await soon.innerText(), /由 issue #6 构建/);
     await screenshot(page, 'coming-soon-zh');
     w.assertClean();
   });
