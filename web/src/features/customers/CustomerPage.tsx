@@ -18,6 +18,7 @@ import { ProfileCard } from './ProfileCard';
 import { StatsCards } from './StatsCards';
 import { TouchpointsCard } from './TouchpointsCard';
 import { regionText } from './labels';
+import { sourceLabel } from '../../i18n/sources';
 
 const genderColors = { female: 'magenta', male: 'blue', unknown: 'default' } as const;
 
@@ -106,7 +107,9 @@ function Header({ customer: c, onEdit, onDelete }: { customer: Customer; onEdit?
               </span>
               {place ? <span>{place}</span> : null}
               {c.source ? (
-                <span>{t('customers.labeled', { label: t('customers.fields.source'), value: c.source })}</span>
+                <span>
+                  {t('customers.labeled', { label: t('customers.fields.source'), value: sourceLabel(t, c.source) })}
+                </span>
               ) : null}
             </Space>
             <div>

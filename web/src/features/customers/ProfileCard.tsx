@@ -4,6 +4,7 @@ import { useFormat } from '../../i18n/format';
 import { formatAttribute } from './AttributeInput';
 import { useAttributeDefinitions, type Customer } from './api';
 import { countryName, regionText } from './labels';
+import { sourceLabel } from '../../i18n/sources';
 
 /** The profile and the business's own fields (custom attributes), read-only. */
 export function ProfileCard({ customer: c }: { customer: Customer }) {
@@ -28,7 +29,7 @@ export function ProfileCard({ customer: c }: { customer: Customer }) {
       label: t('customers.fields.region'),
       children: [countryName(c.country), regionText(c)].filter(Boolean).join(' · '),
     },
-    { key: 'source', label: t('customers.fields.source'), children: text(c.source) },
+    { key: 'source', label: t('customers.fields.source'), children: sourceLabel(t, c.source) },
     { key: 'touchpoint', label: t('customers.fields.touchpoint'), children: text(c.touchpoint?.name) },
     { key: 'owner', label: t('customers.fields.owner'), children: text(c.owner?.name) },
     { key: 'externalId', label: t('customers.fields.externalId'), children: text(c.externalId) },

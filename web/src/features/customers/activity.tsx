@@ -12,6 +12,7 @@ import {
 import type { TFunction } from 'i18next';
 import type { Format } from '../../i18n/format';
 import type { Activity, AttributeDefinition } from './api';
+import { sourceLabel } from '../../i18n/sources';
 
 type KindStyle = { icon: ReactNode; color: string };
 
@@ -79,7 +80,7 @@ export function activitySentence(
         externalId: str(s.externalId),
         amount: s.paidAmount != null ? fmt.money(str(s.paidAmount)) : '—',
         count: Number(s.itemCount ?? 0),
-        source: str(s.source) || '—',
+        source: sourceLabel(t, str(s.source)),
       });
     case 'order.cancelled':
       return s.externalId

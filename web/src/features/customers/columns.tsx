@@ -8,6 +8,7 @@ import type { Format } from '../../i18n/format';
 import { formatAttribute } from './AttributeInput';
 import type { AttributeDefinition, Customer } from './api';
 import { countryName, regionText } from './labels';
+import { sourceLabel } from '../../i18n/sources';
 
 /** One column the list can show; `exportColumns` are the names an export asks the server for. */
 export type CustomerColumn = {
@@ -69,7 +70,7 @@ export function customerColumns(
     col('region', t('customers.fields.region'), (c) => dash(regionText(c)), {
       exportColumns: ['province', 'city', 'district'],
     }),
-    col('source', t('customers.fields.source'), (c) => dash(c.source)),
+    col('source', t('customers.fields.source'), (c) => sourceLabel(t, c.source)),
     col('touchpoint', t('customers.fields.touchpoint'), (c) => dash(c.touchpoint?.name)),
     col('owner', t('customers.fields.owner'), (c) => dash(c.owner?.name)),
     col(

@@ -8,6 +8,7 @@ import { useFormat } from '../../i18n/format';
 import { useOrder, type Order } from './api';
 import { OrderChangeModal, type OrderChangeKind } from './OrderChangeModal';
 import { OrderStatusTag } from './OrderStatusTag';
+import { sourceLabel } from '../../i18n/sources';
 
 type Item = Order['items'][number];
 
@@ -65,7 +66,7 @@ export function OrderDrawer({ id, onClose }: { id: string | null; onClose: () =>
             <Descriptions.Item label={t('orders.fields.customer')}>
               {canSeeCustomers ? <Link to={`/customers/${o.customer.id}`}>{o.customer.name}</Link> : o.customer.name}
             </Descriptions.Item>
-            <Descriptions.Item label={t('orders.fields.source')}>{o.source}</Descriptions.Item>
+            <Descriptions.Item label={t('orders.fields.source')}>{sourceLabel(t, o.source)}</Descriptions.Item>
             <Descriptions.Item label={t('orders.fields.store')}>{o.store?.name ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('orders.fields.placedAt')}>{fmt.dateTime(o.placedAt)}</Descriptions.Item>
             <Descriptions.Item label={t('orders.fields.createdAt')}>{fmt.dateTime(o.createdAt)}</Descriptions.Item>

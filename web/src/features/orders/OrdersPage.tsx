@@ -11,6 +11,7 @@ import { useFormat } from '../../i18n/format';
 import { orderStatuses, useOrders, type Order, type OrderFilters, type OrderStatus } from './api';
 import { OrderDrawer } from './OrderDrawer';
 import { OrderStatusTag } from './OrderStatusTag';
+import { sourceLabel } from '../../i18n/sources';
 
 /** Orders from every source, newest first; a row opens the order with its items and history. */
 export function OrdersPage() {
@@ -53,7 +54,7 @@ export function OrdersPage() {
       render: (v: string, o) => (canSeeCustomers ? <Link to={`/customers/${o.customer.id}`}>{v}</Link> : v),
     },
     { title: t('orders.fields.placedAt'), dataIndex: 'placedAt', render: (v: string) => fmt.dateTime(v) },
-    { title: t('orders.fields.source'), dataIndex: 'source' },
+    { title: t('orders.fields.source'), dataIndex: 'source', render: (s: string) => sourceLabel(t, s) },
     { title: t('orders.fields.store'), dataIndex: ['store', 'name'], render: (v?: string) => v ?? '—' },
     {
       title: t('orders.fields.status'),
