@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { setPriority, getPriority } from 'node:os';
+import { getPriority, loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
@@ -69,6 +69,10 @@ export type SeedReport = {
   vip: { id: string; name: string; activities: number };
   /** Database size after the load (bytes). */
   bytes: number;
+  /** The seeding process's nice value (its server backends were reniced to it). */
+  nice?: number;
+  /** Load average (1, 5, 15 min) when the seeding started: the machine is shared. */
+  loadAverage?: number[];
 };
 
 /** Tables loaded in bulk: their keys and indexes are dropped before and rebuilt after. */
@@ -662,6 +666,7 @@ export async function ensureSeeded(
     return { report: existing, reused: true };
   }
   const started = performance.now();
+  const loadAtStart = loadavg();
   let databaseUrl: string | undefined;
   const dataDir = target.kind === 'pglite' ? target.dataDir : join(process.cwd(), '.unused');
   if (target.kind === 'postgres') {
@@ -781,6 +786,8 @@ export async function ensureSeeded(
       totalMs: performance.now() - started,
       vip: { id: vipCustomer.id, name: vipCustomer.name, activities: vipRows },
       bytes: Number(bytes),
+      nice: getPriority(),
+      loadAverage: loadAtStart.map((l) => Math.round(l * 100) / 100),
     };
     await target2.query(`update bench_seed set status = 'done', report = $1, updated_at = now() where id = 1`, [
       JSON.stringify(report),

@@ -103,6 +103,14 @@ export const customersSeedScenario: Scenario = {
         '',
         seedTable(report),
         '',
+        ...(report.nice !== undefined
+          ? [
+              `Seeded at nice ${report.nice}${report.nice > 0 && d.target.kind === 'postgres' ? ', its server backends reniced to match' : ''}` +
+                `${report.loadAverage ? `, load average ${report.loadAverage.join(' / ')} when it started` : ''}` +
+                '; the machine is shared, other work ran at the same time.',
+              '',
+            ]
+          : []),
         `Slowest index builds: ${slowestIndexes(report)}.`,
         '',
       );

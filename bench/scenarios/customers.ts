@@ -385,6 +385,8 @@ async function measureDatabase(ctx: BenchContext, d: SeededDatabase): Promise<Db
   };
   try {
     await raw.query('select 1');
+    // one untimed pass first, so neither side pays for reading pages from disk
+    for (const c of cases) await rawList(raw, c.variants, c.pages);
     for (const c of cases) {
       const r = await rawList(raw, c.variants, c.pages);
       rawRows.set(c.key, timing(r.latencies, r.elapsed));
@@ -633,7 +635,8 @@ function appListQuery(v: ListQuery): { text: string; params: unknown[] } {
     blindIndex: (field, normalised) => blindIndex(deriveKey(master, `blind-index/customers.${field}`), normalised, 16),
     attributeTypes: new Map(),
   };
-  const filter = CustomerFilter.parse(v.params);
+  const { sort: _sort, ...filterParams } = v.params;
+  const filter = CustomerFilter.parse(filterParams);
   return compileCustomerList({ filter, sort: v.sort, limit: 50, cursor: null, env });
 }
 
@@ -920,12 +923,25 @@ function render(res: DbResult): string {
         ],
       })
     : (res.exportNote ?? 'export not measured');
+  const perMillion = e ? (e.ms * 1_000_000) / Math.max(1, e.rows) : NaN;
+  // below ~50,000 rows the job's start-up (queue polling) dominates: no extrapolation, no verdict
+  const comparable = !!e && e.rows >= 50_000;
+  // the target is a million rows: a smaller base only says what a million would take at its rate
   const exportVerdict = e
-    ? `${e.ms <= 120_000 ? '✓' : '✗'} ${num(e.ms / 1000, 1)} s for ${num(e.rows)} rows (target: 1,000,000 in under 120 s); file ${mib(e.bytes)}; ` +
+    ? (e.rows >= 1_000_000
+        ? `${e.ms <= 120_000 ? '✓' : '✗'} ${num(e.ms / 1000, 1)} s for ${num(e.rows)} rows (target: 1,000,000 in under 120 s)`
+        : `${num(e.ms / 1000, 1)} s for ${num(e.rows)} rows` +
+          (comparable
+            ? ` (about ${num(perMillion / 1000)} s a million at this rate; the target is for a million)`
+            : '')) +
+      `; file ${mib(e.bytes)}; ` +
       `memory grew by ${mib(Math.max(0, e.rssPeak - e.rssBefore))} during the export.`
     : '';
   return [
     `#### ${res.label}: ${num(res.report.counts.customers)} customers, ${num(res.report.counts.orders)} orders`,
+    '',
+    `Seeded in ${num(res.report.totalMs / 60_000, 1)} min (${res.reused ? 'earlier, reused by this run' : 'by this run'}; ` +
+      'phases in the seeding section).',
     '',
     table,
     '',
@@ -951,6 +967,57 @@ function render(res: DbResult): string {
   ].join('\n');
 }
 
+/** The short reading of the figures: which targets hold, which do not, by how much and where the time goes. */
+function meaning(results: DbResult[]): string {
+  const out: string[] = [];
+  for (const res of results) {
+    const targeted = res.rows.filter((r) => r.http && r.target);
+    const missed = targeted.filter((r) => r.http!.p95 > r.target!);
+    const worst = [...targeted].sort((a, b) => b.http!.p95 / b.target! - a.http!.p95 / a.target!)[0];
+    const parts = [
+      `${res.label} (${num(res.report.counts.customers)} customers): ` +
+        (missed.length === 0
+          ? `every list, search and Customer 360 request meets its p95 target (closest: ${worst?.label} at ${ms(worst?.http?.p95)} ms of ${worst?.target})`
+          : `${targeted.length - missed.length} of ${targeted.length} list, search and Customer 360 requests meet their p95 target`),
+    ];
+    for (const r of missed) {
+      const raw = r.raw?.p95;
+      const inQuery = raw !== undefined && raw > r.target! / 2;
+      parts.push(
+        `${r.label} misses by ${num(r.http!.p95 / r.target!, 1)}× (p95 ${ms(r.http!.p95)} ms); ` +
+          (inQuery
+            ? `the hand-written statement alone has p95 ${ms(raw)} ms, so the time is in the query (its plan is below)`
+            : `the hand-written statement alone takes ${ms(raw)} ms at p95, so the time is Kehu's own (HTTP, session, ` +
+              "two statements per page, masking, serialisation) or the machine's"),
+      );
+    }
+    const o = res.orders;
+    parts.push(
+      `order ingestion reaches ${num(o.http.perSecond)} orders/s (${num(o.http.perSecond / 1000, 2)}× the 1,000/s target) with the ` +
+        `aggregates ${o.statsWrong === 0 ? 'current' : 'NOT current'} afterwards; the same writes as bare statements reach ` +
+        `${num(o.raw.perSecond)}/s on this machine, so ${
+          o.raw.perSecond < 1000
+            ? 'one order per request and per transaction cannot reach 1,000/s here even without Kehu'
+            : `Kehu keeps ${num((o.http.perSecond / o.raw.perSecond) * 100)} % of it`
+        }`,
+    );
+    const e = res.exportRun;
+    if (e) {
+      const perMillion = (e.ms * 1_000_000) / Math.max(1, e.rows);
+      const growth = Math.max(0, e.rssPeak - e.rssBefore);
+      parts.push(
+        `the export writes ${num((e.rows * 1000) / e.ms)} rows/s` +
+          (e.rows >= 50_000 ? ` (${num(perMillion / 1000)} s a million)` : '') +
+          (growth < 64 * 2 ** 20 ? ` with memory flat (+${mib(growth)})` : ` while memory grows by ${mib(growth)}`) +
+          `; reading the same rows costs ${num(e.rawCopyMs / 1000, 1)} s ` +
+          `and decrypting their identifiers ${num(e.decryptMs / 1000, 1)} s, the rest is loading, masking and writing CSV in batches`,
+      );
+    }
+    out.push(`${parts.join('; ')}.`);
+  }
+  return out.join(' ');
+}
+
 export const customersScenario: Scenario = {
   name: 'customers',
   title: 'Customers and orders at scale: list, search, Customer 360, order ingestion, export (issue 4)',
@@ -968,6 +1035,8 @@ export const customersScenario: Scenario = {
       `Measured ${machine}.`,
       '',
       ...results.flatMap((r) => [render(r), '']),
+      '**What this means.** ' + meaning(results),
+      '',
       ...(ctx.pgUrl ? [] : ['PostgreSQL not measured in this run (set `BENCH_DATABASE_URL`).', '']),
       `How: Kehu runs as \`npm start\` runs it, in its own process, on the data set of \`customers-seed\` ` +
         '(reused, not reseeded), signed in as an administrator (who holds `customers.reveal`, so exports ' +
