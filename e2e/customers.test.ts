@@ -12,6 +12,7 @@ import {
   startE2E,
   type E2E,
   type WatchedPage,
+  pickOption,
 } from './harness.ts';
 
 const viewerEmail = 'zhao.min@shop.test';
@@ -19,16 +20,6 @@ const viewerPassword = 'Viewer-Pass-2026!';
 const mobile = '13912345678';
 
 type Api = Awaited<ReturnType<typeof signIn>>;
-
-/** Picks an option by its text in the antd Select dropdown that is open now. */
-async function pickOption(page: Page, text: string): Promise<void> {
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
-    .locator('.ant-select-item-option')
-    .filter({ hasText: text })
-    .first()
-    .click();
-}
 
 /** Walks an open antd Cascader: one column per level. */
 async function pickCascade(page: Page, path: string[]): Promise<void> {
@@ -394,7 +385,7 @@ describe('customers in the browser', { timeout: 240_000 }, () => {
       await en.page.getByTestId('timeline').locator('[data-kind="order.created"]').waitFor();
       assert.match(
         await en.page.getByTestId('timeline').innerText(),
-        /Ordered NJL-20260101-0001: 3 items, paid ¥1,234\.50/,
+        /Ordered NJL-20260101-0001: quantity 3, paid ¥1,234\.50/,
       );
       await screenshot(en.page, 'customer-360-en');
       await en.page.getByTestId('customer-edit').click();

@@ -184,3 +184,20 @@ export async function screenshotOnFailure(t: { name: string; passed?: boolean },
     .slice(0, 60);
   await screenshot(page, `failed-${slug}`).catch(() => undefined);
 }
+
+/**
+ * Picks an option by its text in the antd Select / TreeSelect dropdown that is open now. A click
+ * while the dropdown is still sliding open can land on nothing (antd ignores pointer events
+ * during the motion), so wait for the opening animation to finish first.
+ */
+export async function pickOption(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('.ant-select-dropdown[class*="-appear"], .ant-select-dropdown[class*="-enter"]'),
+  );
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .locator('.ant-select-item-option, .ant-select-tree-treenode')
+    .filter({ hasText: text })
+    .first()
+    .click();
+}

@@ -11,6 +11,7 @@ import {
   startE2E,
   type E2E,
   type WatchedPage,
+  pickOption,
 } from './harness.ts';
 
 const staffEmail = 'li.na@shop.test';
@@ -20,16 +21,6 @@ async function openNav(page: Page, group: string, key: string): Promise<void> {
   const item = page.getByTestId(`nav-${key}`);
   if (!(await item.isVisible())) await page.getByTestId(`nav-group-${group}`).click();
   await item.click();
-}
-
-/** Picks an option by its text in the antd Select / TreeSelect dropdown that is open now. */
-async function pickOption(page: Page, text: string): Promise<void> {
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
-    .locator('.ant-select-item-option, .ant-select-tree-treenode')
-    .filter({ hasText: text })
-    .first()
-    .click();
 }
 
 /** The form item (label, control and its error messages) around the control with this data-testid. */
