@@ -201,3 +201,26 @@ export async function pickOption(page: Page, text: string): Promise<void> {
     .first()
     .click();
 }
+
+/**
+ * Opens the user menu and follows `path` (submenu test ids hovered, the last one clicked). A menu
+ * that opens while the page beneath is still laying out can close under the pointer on a busy
+ * machine, so the whole gesture is retried from a closed menu.
+ */
+export async function chooseFromUserMenu(page: Page, path: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.getByTestId('user-menu').click();
+      for (const [i, id] of path.entries()) {
+        const item = page.getByTestId(id);
+        if (i < path.length - 1) await item.hover({ timeout: 5000 });
+        else await item.click({ timeout: 5000 });
+      }
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+      await page.mouse.move(0, 0);
+    }
+  }
+}

@@ -11,6 +11,7 @@ import {
   startE2E,
   type E2E,
   type WatchedPage,
+  chooseFromUserMenu,
 } from './harness.ts';
 
 describe('sign-in, navigation, language and sign-out', { timeout: 120_000 }, () => {
@@ -93,9 +94,8 @@ describe('sign-in, navigation, language and sign-out', { timeout: 120_000 }, () 
   it('switching to English in the user menu changes the navigation and is saved on the profile', async () => {
     const { page } = w;
     await page.getByTestId('nav-home').click();
-    await page.getByTestId('user-menu').click();
-    await page.getByTestId('menu-language').hover();
-    await page.getByTestId('menu-language-en').click();
+    await page.getByTestId('home-welcome').waitFor();
+    await chooseFromUserMenu(page, ['menu-language', 'menu-language-en']);
     const nav = page.getByTestId('side-nav');
     await nav.getByTestId('nav-group-admin').getByText('Administration').waitFor();
     assert.equal(await nav.getByTestId('nav-group-customers').innerText(), 'Customers');
@@ -122,8 +122,7 @@ describe('sign-in, navigation, language and sign-out', { timeout: 120_000 }, () 
 
   it('signing out returns to the sign-in page and the session no longer works', async () => {
     const { page } = w;
-    await page.getByTestId('user-menu').click();
-    await page.getByTestId('menu-sign-out').click();
+    await chooseFromUserMenu(page, ['menu-sign-out']);
     await page.getByTestId('login-form').waitFor();
     assert.equal(new URL(page.url()).pathname, '/login');
     const me = await apiFromPage(page, 'GET', '/me');

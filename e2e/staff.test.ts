@@ -12,6 +12,7 @@ import {
   type E2E,
   type WatchedPage,
   pickOption,
+  chooseFromUserMenu,
 } from './harness.ts';
 
 const staffEmail = 'li.na@shop.test';
@@ -220,9 +221,7 @@ describe('staff administration in the browser', { timeout: 120_000 }, () => {
   it('the same pages in English', async () => {
     const { page } = w;
     await page.keyboard.press('Escape');
-    await page.getByTestId('user-menu').click();
-    await page.getByTestId('menu-language').hover();
-    await page.getByTestId('menu-language-en').click();
+    await chooseFromUserMenu(page, ['menu-language', 'menu-language-en']);
     await page.getByTestId('nav-group-admin').getByText('Administration').waitFor();
     // move the pointer off the menus so nothing stays highlighted in the screenshots
     await page.mouse.move(1400, 880);
