@@ -13,6 +13,7 @@ import {
   type E2E,
   type WatchedPage,
   pickOption,
+  formItemOf,
 } from './harness.ts';
 
 const viewerEmail = 'zhao.min@shop.test';
@@ -27,10 +28,6 @@ async function pickCascade(page: Page, path: string[]): Promise<void> {
   for (const [level, name] of path.entries()) {
     await menus.nth(level).locator('.ant-cascader-menu-item', { hasText: name }).first().click();
   }
-}
-
-function formItemOf(page: Page, testId: string) {
-  return page.locator('.ant-form-item').filter({ has: page.getByTestId(testId) });
 }
 
 describe('customers in the browser', { timeout: 240_000 }, () => {

@@ -224,3 +224,15 @@ export async function chooseFromUserMenu(page: Page, path: string[]): Promise<vo
     }
   }
 }
+
+/** Opens one item of the side navigation (its group is expanded first when it is closed). */
+export async function openNav(page: Page, group: string, key: string): Promise<void> {
+  const item = page.getByTestId(`nav-${key}`);
+  if (!(await item.isVisible())) await page.getByTestId(`nav-group-${group}`).click();
+  await item.click();
+}
+
+/** The form item (label, control and its error messages) around the control with this data-testid. */
+export function formItemOf(page: Page, testId: string) {
+  return page.locator('.ant-form-item').filter({ has: page.getByTestId(testId) });
+}

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import {
   adminEmail,
   adminPassword,
@@ -13,14 +12,8 @@ import {
   startE2E,
   type E2E,
   type WatchedPage,
+  openNav,
 } from './harness.ts';
-
-/** Opens one item of the side navigation (its group is expanded first when it is closed). */
-async function openNav(page: Page, group: string, key: string): Promise<void> {
-  const item = page.getByTestId(`nav-${key}`);
-  if (!(await item.isVisible())) await page.getByTestId(`nav-group-${group}`).click();
-  await item.click();
-}
 
 describe('orders and products in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import {
   adminEmail,
   adminPassword,
@@ -13,21 +12,11 @@ import {
   type WatchedPage,
   pickOption,
   chooseFromUserMenu,
+  openNav,
+  formItemOf,
 } from './harness.ts';
 
 const staffEmail = 'li.na@shop.test';
-
-/** Opens one item of the side navigation (its group is expanded first when it is closed). */
-async function openNav(page: Page, group: string, key: string): Promise<void> {
-  const item = page.getByTestId(`nav-${key}`);
-  if (!(await item.isVisible())) await page.getByTestId(`nav-group-${group}`).click();
-  await item.click();
-}
-
-/** The form item (label, control and its error messages) around the control with this data-testid. */
-function formItemOf(page: Page, testId: string) {
-  return page.locator('.ant-form-item').filter({ has: page.getByTestId(testId) });
-}
 
 describe('staff administration in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;

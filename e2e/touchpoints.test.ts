@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { insertCustomer } from '../server/test/role-fixtures.ts';
 import {
   adminEmail,
@@ -14,18 +13,9 @@ import {
   type E2E,
   type WatchedPage,
   pickOption,
+  openNav,
+  formItemOf,
 } from './harness.ts';
-
-/** Opens one item of the side navigation (its group is expanded first when it is closed). */
-async function openNav(page: Page, group: string, key: string): Promise<void> {
-  const item = page.getByTestId(`nav-${key}`);
-  if (!(await item.isVisible())) await page.getByTestId(`nav-group-${group}`).click();
-  await item.click();
-}
-
-function formItemOf(page: Page, testId: string) {
-  return page.locator('.ant-form-item').filter({ has: page.getByTestId(testId) });
-}
 
 describe('touchpoints and custom attributes in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;

@@ -110,6 +110,8 @@ export const customers = pgTable(
     index('customers_id_number_bidx_idx').on(t.idNumberBidx),
     uniqueIndex('customers_external_id_key').on(t.externalId),
     index('customers_region_idx').on(t.province, t.city),
+    // a province filter under the default sort reads only that province's newest customers (bench: 8,159 → 654 rows)
+    index('customers_province_created_idx').on(t.province, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('customers_birthday_idx').on(t.birthday),
     index('customers_owner_idx').on(t.ownerId),
     index('customers_touchpoint_idx').on(t.touchpointId),

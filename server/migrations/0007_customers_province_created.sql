@@ -1,0 +1,1 @@
+CREATE INDEX "customers_province_created_idx" ON "customers" USING btree ("province","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
