@@ -225,11 +225,24 @@ export async function chooseFromUserMenu(page: Page, path: string[]): Promise<vo
   }
 }
 
-/** Opens one item of the side navigation (its group is expanded first when it is closed). */
+/**
+ * Opens one item of the side navigation (its group is expanded first when it is closed) and waits
+ * for its page. A group caught mid-animation can read as closed and be toggled shut, so the
+ * gesture is retried until the address changes.
+ */
 export async function openNav(page: Page, group: string, key: string): Promise<void> {
   const item = page.getByTestId(`nav-${key}`);
-  if (!(await item.isVisible())) await page.getByTestId(`nav-group-${group}`).click();
-  await item.click();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await item.isVisible())) await page.getByTestId(`nav-group-${group}`).click();
+      await item.click({ timeout: 5000 });
+      const href = await item.getAttribute('href');
+      if (href) await page.waitForURL((u) => u.pathname === href, { timeout: 5000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 /** The form item (label, control and its error messages) around the control with this data-testid. */
