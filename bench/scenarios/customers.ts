@@ -32,6 +32,7 @@ import { benchAdmin } from '../lib/kehu.ts';
 import { machineLine, markdownTable, num } from '../lib/report.ts';
 import { seededDatabases, type SeededDatabase } from './customers-seed.ts';
 import type { BenchContext, Scenario } from './types.ts';
+import { defaultExportColumns } from '../../server/src/modules/customers/customer-export.columns.ts';
 
 // ── the raw side: one hand-written statement on the driver, no Kehu ────────────────────────
 
@@ -797,20 +798,7 @@ async function runExport(s: Session, kehu: KehuProcess) {
       {
         format: 'csv',
         filters: {},
-        columns: [
-          'name',
-          'gender',
-          'age',
-          'province',
-          'city',
-          'mobile',
-          'email',
-          'tags',
-          'orderCount',
-          'totalSpent',
-          'lastOrderAt',
-          'createdAt',
-        ],
+        columns: defaultExportColumns,
       },
       [202],
     );
