@@ -7,7 +7,7 @@ import type { GuardOptions } from './platform/auth/actor.ts';
 import { bootstrapAdministrator, createAuth } from './platform/auth/auth.ts';
 import type { Mailer } from './platform/mail/mailer.ts';
 import { createPlatform, type Platform } from './platform/platform.ts';
-import { createCustomersModule } from './modules/customers/index.ts';
+import { createCustomersModule, type CustomersFace } from './modules/customers/index.ts';
 import { createOrdersModule } from './modules/orders/index.ts';
 import { createStaffModule } from './modules/staff/index.ts';
 import { buildApp, type KehuApp } from './app.ts';
@@ -19,6 +19,8 @@ export type Kehu = {
   startupNotes: string[];
   /** Platform services (crypto, jobs, events, settings, mailer), for start-up work and tests. */
   platform: Platform;
+  /** Module faces, for start-up work and tests that drive a module the way another module would. */
+  faces: { customers: CustomersFace };
   stop(): Promise<void>;
 };
 
@@ -122,6 +124,7 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
     app,
     startupNotes,
     platform,
+    faces: { customers: customers.face },
     async stop() {
       await app.close();
       for (const stop of stoppers.reverse()) await stop();

@@ -62,7 +62,11 @@ describe('demo business', () => {
     const now = () => new Date();
     const staff = createStaffModule({ db: kehu.db, audit: kehu.platform.audit, now });
     const customers = { seeder: createCustomersSeeder({ crypto: kehu.platform.crypto }) };
-    const orders = { seeder: createOrdersSeeder({ customers: createCustomersFace() }) };
+    const orders = {
+      seeder: createOrdersSeeder({
+        customers: createCustomersFace({ collector: () => Promise.reject(new Error('the demo collects nothing')) }),
+      }),
+    };
     const notes = await loadDemo({
       staff,
       settings: kehu.platform.settings,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db/db.ts';
+import type { Collector, ExternalIdentity } from './collect.face.ts';
 
 /**
  * What other modules may do to customers (re-exported by index.ts). Every function takes the
@@ -40,6 +41,13 @@ export type CustomerDependent = {
 };
 
 export type CustomersFace = {
+  /**
+   * Matching and writing collected customers (tracking, forms, webhooks, imports); see
+   * collect.face.ts. Reads settings over `db`: call it before opening a transaction, reuse it for a batch.
+   */
+  collector(): Promise<Collector>;
+  /** The customer an external id or member card belongs to. */
+  findByIdentity(q: Queryable, identity: ExternalIdentity): Promise<string | null>;
   /** Locks nothing; true when the customer exists. */
   exists(q: Queryable, customerId: string): Promise<boolean>;
   /** Customer names by id (order lists show who bought); unknown ids are absent. */
@@ -58,9 +66,19 @@ export type CustomersFace = {
   dependents(): readonly CustomerDependent[];
 };
 
-export function createCustomersFace(): CustomersFace {
+export function createCustomersFace(deps: { collector(): Promise<Collector> }): CustomersFace {
   const dependents: CustomerDependent[] = [];
   return {
+    collector: () => deps.collector(),
+
+    async findByIdentity(q, identity) {
+      const rows = await q.query<{ customer_id: string }>(
+        'select customer_id from customer_identities where kind = $1 and namespace = $2 and value = $3',
+        [identity.kind, identity.namespace, identity.value],
+      );
+      return rows[0]?.customer_id ?? null;
+    },
+
     async exists(q, customerId) {
       const rows = await q.query('select 1 from customers where id = $1', [customerId]);
       return rows.length > 0;

@@ -11,6 +11,7 @@ export type IdentityEncColumn =
 export type CustomerRow = {
   id: string;
   name: string;
+  name_placeholder: boolean;
   gender: 'female' | 'male' | 'unknown';
   birthday: string | null;
   occupation: string | null;
@@ -44,7 +45,7 @@ export type CustomerRow = {
  * `select ${customerColumnsSql} from ${customerFromSql} where …`.
  */
 export const customerColumnsSql = `
-  c.id, c.name, c.gender, c.birthday::text as birthday, c.occupation, c.income_band, c.education,
+  c.id, c.name, c.name_placeholder, c.gender, c.birthday::text as birthday, c.occupation, c.income_band, c.education,
   c.country, c.province, c.city, c.district,
   c.mobile_enc, c.email_enc, c.wechat_open_id_enc, c.wechat_union_id_enc, c.id_number_enc, c.address_enc,
   c.external_id, c.source, c.touchpoint_id, tp.name as touchpoint_name, tp.type as touchpoint_type,
@@ -108,6 +109,7 @@ const uniqueColumnSql: Record<UniqueField, string> = {
 /** Column values of an insert or update (snake_case column → value); the keys come from code, never from input. */
 export type CustomerColumns = Partial<{
   name: string;
+  name_placeholder: boolean;
   name_terms: string[];
   gender: string;
   birthday: string | null;
@@ -138,6 +140,7 @@ export type CustomerColumns = Partial<{
 
 const writableColumns = new Set<string>([
   'name',
+  'name_placeholder',
   'name_terms',
   'gender',
   'birthday',

@@ -25,6 +25,8 @@ import {
 } from './customers.repository.ts';
 import { identityFields, identitySpecs, openIdentity, sealIdentity, type IdentityField } from './identities.ts';
 import { nameTermsOf } from './name-search.ts';
+import type { Collector } from './collect.face.ts';
+import { createCollector } from './collect.ts';
 import { invalidRegionField } from './regions.ts';
 import { tagsRepository } from './tags.repository.ts';
 
@@ -240,6 +242,11 @@ export function createCustomersService(ctx: CustomersContext) {
   }
 
   return {
+    /** For collectors (customers.face.collector): the API's validation, loaded once per batch. */
+    async collector(): Promise<Collector> {
+      return createCollector({ ctx, rules, prepare }, await rules());
+    },
+
     async get(id: string): Promise<Customer> {
       return view(await getRow(db, id));
     },

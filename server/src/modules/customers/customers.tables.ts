@@ -57,6 +57,8 @@ export const customers = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
+    /** The name was made up from an identifier (a collector knew no name): filling empty fields may replace it. */
+    namePlaceholder: boolean('name_placeholder').notNull().default(false),
     /** What a name search matches through a GIN index: CJK uni/bigrams and pinyin-initial prefixes. */
     nameTerms: text('name_terms')
       .array()
@@ -118,6 +120,33 @@ export const customers = pgTable(
     index('customers_source_idx').on(t.source),
     index('customers_tags_idx').using('gin', t.tags),
     index('customers_attributes_idx').using('gin', sql`${t.attributes} jsonb_path_ops`),
+  ],
+);
+
+/**
+ * Identifiers that are not profile columns: the id a shop, a POS or the tracking API's `userId`
+ * gives a person (`external`) and membership card numbers (`memberCard`), each within a
+ * namespace (`shopify:my-shop.myshopify.com`, `tracking`, `pos`). One customer may hold many;
+ * one identifier belongs to one customer. Opaque ids, not direct personal data, so stored plain.
+ */
+export const customerIdentities = pgTable(
+  'customer_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    namespace: text('namespace').notNull(),
+    value: text('value').notNull(),
+    /** Which collector linked it (`tracking`, `import`, `shopify`, a merge). */
+    source: text('source'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('customer_identities_kind_check', sql`${t.kind} in ('external', 'memberCard')`),
+    uniqueIndex('customer_identities_key').on(t.kind, t.namespace, t.value),
+    index('customer_identities_customer_idx').on(t.customerId),
   ],
 );
 

@@ -6,11 +6,20 @@ import type { CustomersContext } from './customers.context.ts';
 import { createCustomersFace, type CustomersFace } from './customers.face.ts';
 import { customerListRoutes } from './customer-list.routes.ts';
 import { customersRoutes } from './customers.routes.ts';
+import { createCustomersService } from './customers.service.ts';
 import { createCustomersSeeder, type CustomersSeeder } from './customers.seed.ts';
 import { registerIdentityColumns } from './identities.ts';
 import { timelineRoutes } from './timeline.routes.ts';
 import { touchpointsRoutes } from './touchpoints.routes.ts';
 
+export type {
+  CollectedCustomer,
+  CollectOutcome,
+  CollectResult,
+  Collector,
+  ExternalIdentity,
+  OnMatch,
+} from './collect.face.ts';
 export type { CustomersFace, CustomerDependent, NewActivity, OrderStats, TouchpointRef } from './customers.face.ts';
 export type { CustomersSeeder, SeedAttributeDefinition, SeedCustomer, SeedTouchpoint } from './customers.seed.ts';
 
@@ -31,7 +40,8 @@ export function createCustomersModule(deps: {
 }): CustomersModule {
   const { platform } = deps;
   registerIdentityColumns(platform.crypto);
-  const face = createCustomersFace();
+  // the face hands collectors the service's validation; the service needs the face: bound late
+  const face = createCustomersFace({ collector: () => service.collector() });
   const ctx: CustomersContext = {
     db: platform.db,
     audit: deps.audit,
@@ -44,6 +54,7 @@ export function createCustomersModule(deps: {
     exportDir: join(deps.dataDir, 'exports'),
     userNames: deps.userNames,
   };
+  const service = createCustomersService(ctx);
   return {
     face,
     seeder: createCustomersSeeder({ crypto: platform.crypto }),
