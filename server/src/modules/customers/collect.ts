@@ -14,7 +14,7 @@ import {
 } from './customers.repository.ts';
 import type { CustomerPatch } from './customers.service.ts';
 import type { AttributeChanges } from './attributes.service.ts';
-import { blindIndexOf, identitySpecs, maskIdentity, type IdentityField } from './identities.ts';
+import { blindIndexOf, identityFields, identitySpecs, maskIdentity, type IdentityField } from './identities.ts';
 import { tagsRepository } from './tags.repository.ts';
 
 /** Thrown inside the savepoint when another writer got there first; resolve() matches again. */
@@ -153,29 +153,16 @@ export function createCollector(deps: CollectorDeps, rules: Rules): Collector {
     return found;
   }
 
-  /** Whether the stored value counts as empty for "fill empty fields". */
+  /** Whether the stored value counts as empty for "fill empty fields" (tags and attributes merge key by key). */
   function isEmptyOn(current: CustomerRow, field: keyof CustomerPatch): boolean {
-    switch (field) {
-      case 'name':
-        return current.name_placeholder || current.name.trim() === '';
-      case 'gender':
-        return current.gender === 'unknown';
-      case 'country':
-        return false; // defaulted, never "empty"
-      case 'externalId':
-        return current.external_id === null;
-      case 'tags':
-      case 'attributes':
-        return true; // merged key by key below
-      default: {
-        if ((identitySpecs as Record<string, unknown>)[field]) {
-          const column = `${identitySpecs[field as IdentityField].column}_enc` as keyof CustomerRow;
-          return current[column] === null;
-        }
-        const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as keyof CustomerRow;
-        return current[column] === null || current[column] === undefined;
-      }
+    if (field === 'name') return current.name_placeholder || current.name.trim() === '';
+    if (field === 'gender') return current.gender === 'unknown';
+    if (field === 'country') return false; // defaulted, never "empty"
+    if ((identityFields as readonly string[]).includes(field)) {
+      return current[`${identitySpecs[field as IdentityField].column}_enc` as keyof CustomerRow] === null;
     }
+    const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as keyof CustomerRow;
+    return current[column] === null || current[column] === undefined;
   }
 
   /** The part of the collected profile to write on a matched customer. */
