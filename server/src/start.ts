@@ -8,7 +8,7 @@ import { bootstrapAdministrator, createAuth } from './platform/auth/auth.ts';
 import type { Mailer } from './platform/mail/mailer.ts';
 import { createPlatform, type Platform } from './platform/platform.ts';
 import { createCustomersModule, type CustomersFace } from './modules/customers/index.ts';
-import { createOrdersModule } from './modules/orders/index.ts';
+import { createOrdersModule, type OrdersFace } from './modules/orders/index.ts';
 import { createStaffModule } from './modules/staff/index.ts';
 import { buildApp, type KehuApp } from './app.ts';
 import { loadDemo, wantsDemo } from './demo/demo.ts';
@@ -20,7 +20,7 @@ export type Kehu = {
   /** Platform services (crypto, jobs, events, settings, mailer), for start-up work and tests. */
   platform: Platform;
   /** Module faces, for start-up work and tests that drive a module the way another module would. */
-  faces: { customers: CustomersFace };
+  faces: { customers: CustomersFace; orders: OrdersFace };
   stop(): Promise<void>;
 };
 
@@ -124,7 +124,7 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
     app,
     startupNotes,
     platform,
-    faces: { customers: customers.face },
+    faces: { customers: customers.face, orders: orders.face },
     async stop() {
       await app.close();
       for (const stop of stoppers.reverse()) await stop();

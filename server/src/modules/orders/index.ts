@@ -3,18 +3,22 @@ import type { AuditLog } from '../../platform/audit/audit.service.ts';
 import type { Platform } from '../../platform/platform.ts';
 import type { CustomersFace } from '../customers/index.ts';
 import type { OrdersContext } from './orders.context.ts';
+import { createOrdersFace, type OrdersFace } from './orders.face.ts';
 import { defineOrdersJobs } from './orders.jobs.ts';
 import { ordersRepository } from './orders.repository.ts';
 import { ordersRoutes } from './orders.routes.ts';
 import { createOrdersSeeder, type OrdersSeeder } from './orders.seed.ts';
 
 export type { Order, Product, ProductCategory } from './orders.dto.ts';
+export type { IngestOrderInput, OrderActor, OrderLineInput, OrdersFace, RecordedOrder } from './orders.face.ts';
 export type { OrderCreatedEvent, OrderCancelledEvent, OrderRefundedEvent } from './orders.events.ts';
 export { RECOMPUTE_STATS_JOB, recomputeAllStats } from './orders.jobs.ts';
 
 export type { OrdersSeeder, SeedCategory, SeedOrder, SeedOrderChange, SeedProduct } from './orders.seed.ts';
 
 export type OrdersModule = {
+  /** For other modules (shop webhooks, imports): record, cancel, refund in their transaction. */
+  face: OrdersFace;
   routes: FastifyPluginAsync;
   /** Bulk writers for demo data: catalogue, orders with history, buyers' aggregates. */
   seeder: OrdersSeeder;
@@ -28,7 +32,9 @@ export function createOrdersModule(deps: {
   userNames(ids: readonly string[]): Promise<Map<string, string>>;
 }): OrdersModule {
   const { platform } = deps;
+  const face = createOrdersFace({ customers: deps.customers, events: platform.events, now: platform.now });
   const ctx: OrdersContext = {
+    face,
     db: platform.db,
     audit: deps.audit,
     jobs: platform.jobs,
@@ -44,5 +50,5 @@ export function createOrdersModule(deps: {
     deleteFor: (tx, customerId) => ordersRepository.deleteForCustomer(tx, customerId),
   });
   defineOrdersJobs(ctx);
-  return { routes: ordersRoutes(ctx), seeder: createOrdersSeeder({ customers: deps.customers }) };
+  return { face, routes: ordersRoutes(ctx), seeder: createOrdersSeeder({ customers: deps.customers }) };
 }

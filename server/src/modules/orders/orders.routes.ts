@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, Money, PageQuery } from '../../platform/http/schemas.ts';
+import { ErrorBody, errorResponses, Money, PageQuery } from '../../platform/http/schemas.ts';
 import type { OrdersContext } from './orders.context.ts';
 import { orderStatuses } from './orders.repository.ts';
 import { createOrdersService } from './orders.service.ts';
@@ -115,6 +115,39 @@ export function ordersRoutes(ctx: OrdersContext): FastifyPluginAsync {
       async (request, reply) => {
         const { order, created } = await orders.ingest(request, request.body);
         return reply.status(created ? 201 : 200).send(order);
+      },
+    );
+    app.post(
+      '/orders/batch',
+      {
+        config: { access: 'orders.create' },
+        schema: {
+          tags,
+          summary:
+            'Record up to 500 orders in one transaction; each is idempotent on (source, externalId) and refused on its own',
+          body: z.strictObject({ orders: z.array(CreateOrderBody).min(1).max(500) }),
+          response: {
+            200: z.object({
+              created: z.number().int(),
+              existing: z.number().int(),
+              failed: z.number().int(),
+              results: z.array(
+                z.object({
+                  index: z.number().int(),
+                  outcome: z.enum(['created', 'existing', 'failed']),
+                  orderId: z.string().nullable(),
+                  error: ErrorBody.shape.error.extend({ status: z.number().int() }).nullable(),
+                }),
+              ),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const results = await orders.ingestBatch(request, request.body.orders);
+        const count = (o: string) => results.filter((r) => r.outcome === o).length;
+        return { created: count('created'), existing: count('existing'), failed: count('failed'), results };
       },
     );
     app.get(

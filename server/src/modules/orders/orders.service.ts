@@ -1,61 +1,32 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/auth/actor.ts';
-import type { AuditLog } from '../../platform/audit/audit.service.ts';
-import type { Db, Queryable, Tx } from '../../platform/db/db.ts';
-import type { Events } from '../../platform/events/events.service.ts';
-import type { Jobs } from '../../platform/jobs/jobs.service.ts';
-import { commonErrors } from '../../platform/http/errors.ts';
-import type { CustomersFace } from '../customers/index.ts';
-import { fromFen, orderAmounts, toFen } from './domain/money.ts';
-import { toOrder, type Order, type OrderItem } from './orders.dto.ts';
-import { ordersErrors } from './orders.errors.ts';
+import type { Queryable } from '../../platform/db/db.ts';
+import { commonErrors, isDomainError } from '../../platform/http/errors.ts';
+import { domainErrorBody } from '../../platform/http/http.plugin.ts';
+import type { ErrorBody } from '../../platform/http/schemas.ts';
+import type { z } from 'zod';
+import { fromFen, toFen } from './domain/money.ts';
+import { toOrder, type Order } from './orders.dto.ts';
 import { RECOMPUTE_STATS_JOB } from './orders.jobs.ts';
-import {
-  orderEventTypes,
-  type OrderCancelledEvent,
-  type OrderCreatedEvent,
-  type OrderRefundedEvent,
-} from './orders.events.ts';
-import {
-  countedStatuses,
-  ordersRepository as repo,
-  type OrderFilter,
-  type OrderRow,
-  type OrderStatus,
-} from './orders.repository.ts';
-import { productsRepository, type ProductRef } from './products.repository.ts';
-
-export type OrderLineInput = { productId?: string; sku?: string; name?: string; quantity: number; price: string };
-export type IngestOrderInput = {
-  customerId: string;
-  externalId: string;
-  source: string;
-  storeId?: string | null;
-  status?: OrderStatus;
-  paidAmount: string;
-  discount?: string;
-  refundedAmount?: string;
-  placedAt: string;
-  items: OrderLineInput[];
-};
+import { ordersRepository as repo, type OrderFilter, type OrderRow } from './orders.repository.ts';
+export type { IngestOrderInput, OrderLineInput } from './orders.face.ts';
+import type { IngestOrderInput, RecordedOrder } from './orders.face.ts';
+import type { OrdersContext } from './orders.context.ts';
 export type ListOrdersInput = Omit<OrderFilter, 'after' | 'placedFrom' | 'placedTo' | 'externalId'> & {
   placedFrom?: string;
   placedTo?: string;
   search?: string;
   cursor?: string;
 };
+export type BatchResult = {
+  index: number;
+  outcome: 'created' | 'existing' | 'failed';
+  orderId: string | null;
+  error: (z.infer<typeof ErrorBody>['error'] & { status: number }) | null;
+};
 export type OrderPage = { items: Order[]; nextCursor: string | null };
 
-export type OrdersServiceDeps = {
-  db: Db;
-  audit: AuditLog;
-  events: Events;
-  jobs: Jobs;
-  customers: CustomersFace;
-  now: () => Date;
-  userNames(ids: readonly string[]): Promise<Map<string, string>>;
-};
+export type OrdersServiceDeps = OrdersContext;
 
 export function encodeOrderCursor(placedAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([placedAt.toISOString(), id])).toString('base64url');
@@ -74,56 +45,10 @@ export function decodeOrderCursor(cursor: string): { placedAt: Date; id: string 
   return null;
 }
 
-/** What was refunded when an order arrives with a status, checked against what was paid. */
-function refundedOnArrival(status: OrderStatus, paid: bigint, given: string | undefined): bigint {
-  const refunded = given === undefined ? (status === 'refunded' ? paid : 0n) : toFen(given);
-  const fits =
-    status === 'refunded'
-      ? refunded === paid
-      : status === 'partially_refunded'
-        ? refunded > 0n && refunded < paid
-        : refunded === 0n;
-  if (!fits) throw ordersErrors.refundedAmountInvalid(status);
-  return refunded;
-}
-
-type ResolvedLine = { productId: string; sku: string; name: string; quantity: number; price: string };
-
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(deps: OrdersServiceDeps) {
-  const { db, audit, events, jobs, customers, now, userNames } = deps;
-
-  /** Products for every line: by id, by SKU, or created from an unknown SKU's name and price (one query). */
-  async function resolveLines(tx: Tx, items: OrderLineInput[]): Promise<ResolvedLine[]> {
-    const ids = [...new Set(items.flatMap((l) => (l.productId ? [l.productId] : [])))];
-    const wanted = new Map<string, { sku: string; name: string | null; price: string }>();
-    for (const l of items) {
-      if (l.productId || !l.sku) continue;
-      const seen = wanted.get(l.sku);
-      if (!seen) wanted.set(l.sku, { sku: l.sku, name: l.name ?? null, price: l.price });
-      else if (seen.name === null && l.name) wanted.set(l.sku, { sku: l.sku, name: l.name, price: l.price });
-    }
-    const refs = await productsRepository.resolveForOrder(tx, ids, [...wanted.values()]);
-    const byId = new Map(refs.map((r) => [r.id, r]));
-    const bySku = new Map(refs.map((r) => [r.sku, r]));
-    // created by a concurrent order after this statement's snapshot: visible to the next one
-    const raced = [...wanted.values()].filter((w) => w.name !== null && !bySku.has(w.sku)).map((w) => w.sku);
-    if (raced.length) for (const r of await productsRepository.findBySkus(tx, raced)) bySku.set(r.sku, r);
-
-    return items.map((l, index) => {
-      let ref: ProductRef | undefined;
-      if (l.productId) {
-        ref = byId.get(l.productId);
-        if (!ref) throw ordersErrors.unknownProduct(index);
-        if (l.sku && l.sku !== ref.sku) throw ordersErrors.skuMismatch(index);
-      } else {
-        ref = bySku.get(l.sku as string);
-        if (!ref) throw ordersErrors.skuNameRequired(index, l.sku as string);
-      }
-      return { productId: ref.id, sku: ref.sku, name: l.name ?? ref.name, quantity: l.quantity, price: l.price };
-    });
-  }
+  const { db, audit, jobs, customers, face, userNames } = deps;
 
   async function storeNames(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -158,15 +83,44 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     return order;
   }
 
-  /**
-   * After a cancellation or refund: the customer's aggregates from their orders. Raising
-   * last-seen to this order's time changes nothing (ingestion did it already) but locks the
-   * stats row first, so a concurrent order or change for the same customer cannot slip between
-   * the recount and the write.
-   */
-  async function restat(tx: Tx, customerId: string, placedAt: Date): Promise<void> {
-    await customers.touchLastSeen(tx, customerId, placedAt);
-    await customers.setOrderStats(tx, customerId, await repo.statsOf(tx, customerId));
+  /** The order as the API shows it; a new one built from what was just written (the hot path reads nothing back). */
+  async function answer(actor: Actor, recorded: RecordedOrder): Promise<Order> {
+    const d = recorded.detail;
+    if (!d) return get(recorded.orderId);
+    const actorName =
+      actor.kind === 'user' ? actor.name : ((await userNames([actor.userId])).get(actor.userId) ?? actor.name);
+    return {
+      id: recorded.orderId,
+      customer: { id: d.customerId, name: d.customerName },
+      externalId: d.externalId,
+      source: d.source,
+      store: d.store ? { id: d.store.id, name: d.store.name } : null,
+      status: d.status,
+      subtotal: d.subtotal,
+      discount: d.discount,
+      paidAmount: d.paidAmount,
+      refundedAmount: d.refundedAmount,
+      placedAt: d.placedAt.toISOString(),
+      createdAt: d.createdAt.toISOString(),
+      items: d.lines.map((l, i) => ({
+        lineNo: i + 1,
+        productId: l.productId,
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+        price: fromFen(toFen(l.price)),
+        amount: l.amount,
+      })),
+      changes: [
+        {
+          at: d.placedAt.toISOString(),
+          kind: 'created',
+          amount: d.paidAmount,
+          reason: null,
+          actor: { id: actor.userId, name: actorName },
+        },
+      ],
+    };
   }
 
   return {
@@ -200,160 +154,48 @@ export function createOrdersService(deps: OrdersServiceDeps) {
      */
     async ingest(request: FastifyRequest, input: IngestOrderInput): Promise<{ order: Order; created: boolean }> {
       const actor = request.actor as Actor;
-      const status = input.status ?? 'paid';
-      const discount = toFen(input.discount ?? '0');
-      const { amounts, subtotal, expectedPaid } = orderAmounts(input.items, input.discount ?? '0');
-      if (expectedPaid < 0n) throw ordersErrors.discountExceedsSubtotal(fromFen(subtotal));
-      const paid = toFen(input.paidAmount);
-      if (paid !== expectedPaid) throw ordersErrors.amountsMismatch(fromFen(expectedPaid), fromFen(paid));
-      const refunded = refundedOnArrival(status, paid, input.refundedAmount);
-      const placedAt = new Date(input.placedAt);
-      const at = now();
-      const id = randomUUID();
+      const recorded = await db.transaction((tx) => face.record(tx, input, { actorId: actor.userId }));
+      return { order: await answer(actor, recorded), created: recorded.created };
+    },
 
-      const outcome = await db.transaction(async (tx) => {
-        const names = await customers.namesOf(tx, [input.customerId]);
-        const customerName = names.get(input.customerId);
-        if (customerName === undefined) throw ordersErrors.unknownCustomer();
-        const store = input.storeId ? await customers.findTouchpoint(tx, { id: input.storeId }) : null;
-        if (input.storeId && !store) throw ordersErrors.unknownStore();
-        const lines = await resolveLines(tx, input.items);
-        const inserted = await repo.insertOrder(tx, {
-          id,
-          customerId: input.customerId,
-          source: input.source,
-          externalId: input.externalId,
-          storeId: store?.id ?? null,
-          status,
-          subtotal: fromFen(subtotal),
-          discount: fromFen(discount),
-          paidAmount: fromFen(paid),
-          refundedAmount: fromFen(refunded),
-          placedAt,
-          at,
-          actorId: actor.userId,
-          lines: lines.map((l, i) => ({ ...l, amount: fromFen(amounts[i]) })),
-        });
-        if (!inserted) return { created: false as const };
-
-        if ((countedStatuses as string[]).includes(status)) {
-          await customers.addOrderToStats(tx, input.customerId, { paidAmount: fromFen(paid - refunded), placedAt });
-        } else {
-          await customers.touchLastSeen(tx, input.customerId, placedAt);
+    /**
+     * Many orders in one transaction (a POS or shop feed catching up): each in a savepoint, so
+     * one refused order (unknown customer, amounts that do not add up) is answered on its own
+     * and the others still commit. Each is idempotent on (source, externalId) like POST /orders.
+     */
+    async ingestBatch(request: FastifyRequest, inputs: IngestOrderInput[]): Promise<BatchResult[]> {
+      const actor = request.actor as Actor;
+      return db.transaction(async (tx) => {
+        const results: BatchResult[] = [];
+        for (const [index, input] of inputs.entries()) {
+          try {
+            const recorded = await tx.transaction((sp) => face.record(sp, input, { actorId: actor.userId }));
+            results.push({
+              index,
+              outcome: recorded.created ? 'created' : 'existing',
+              orderId: recorded.orderId,
+              error: null,
+            });
+          } catch (err) {
+            if (!isDomainError(err)) throw err;
+            const { status, body } = domainErrorBody(request, err);
+            // details hold plain values once serialised (undefined ones are dropped)
+            const error = body.error as z.infer<typeof ErrorBody>['error'];
+            results.push({ index, outcome: 'failed', orderId: null, error: { status, ...error } });
+          }
         }
-        const itemCount = lines.reduce((n, l) => n + l.quantity, 0);
-        await customers.recordActivity(tx, {
-          customerId: input.customerId,
-          at: placedAt,
-          kind: 'order.created',
-          module: 'orders',
-          ref: id,
-          touchpointId: store?.id ?? null,
-          actorId: actor.userId,
-          summary: { externalId: input.externalId, paidAmount: fromFen(paid), itemCount, source: input.source },
-        });
-        await events.emit<OrderCreatedEvent>(tx, {
-          type: orderEventTypes.created,
-          customerId: input.customerId,
-          payload: {
-            orderId: id,
-            customerId: input.customerId,
-            source: input.source,
-            externalId: input.externalId,
-            storeId: store?.id ?? null,
-            status,
-            paidAmount: fromFen(paid),
-            refundedAmount: fromFen(refunded),
-            itemCount,
-            placedAt: placedAt.toISOString(),
-          },
-        });
-        return { created: true as const, createdAt: inserted.createdAt, customerName, store, lines };
+        return results;
       });
-
-      if (!outcome.created) {
-        const existing = await repo.findOrderByExternalId(db, input.source, input.externalId);
-        if (!existing) throw commonErrors.notFound('order'); // deleted with its customer in between
-        const [order] = await present([existing]);
-        return { order, created: false };
-      }
-      // built from what was just written: the hot path reads nothing back
-      const actorName =
-        actor.kind === 'user' ? actor.name : ((await userNames([actor.userId])).get(actor.userId) ?? actor.name);
-      const items: OrderItem[] = outcome.lines.map((l, i) => ({
-        lineNo: i + 1,
-        productId: l.productId,
-        sku: l.sku,
-        name: l.name,
-        quantity: l.quantity,
-        price: fromFen(toFen(l.price)),
-        amount: fromFen(amounts[i]),
-      }));
-      return {
-        created: true,
-        order: {
-          id,
-          customer: { id: input.customerId, name: outcome.customerName },
-          externalId: input.externalId,
-          source: input.source,
-          store: outcome.store ? { id: outcome.store.id, name: outcome.store.name } : null,
-          status,
-          subtotal: fromFen(subtotal),
-          discount: fromFen(discount),
-          paidAmount: fromFen(paid),
-          refundedAmount: fromFen(refunded),
-          placedAt: placedAt.toISOString(),
-          createdAt: outcome.createdAt.toISOString(),
-          items,
-          changes: [
-            {
-              at: placedAt.toISOString(),
-              kind: 'created',
-              amount: fromFen(paid),
-              reason: null,
-              actor: { id: actor.userId, name: actorName },
-            },
-          ],
-        },
-      };
     },
 
     async cancel(request: FastifyRequest, id: string, input: { reason?: string | null }): Promise<Order> {
       const actor = request.actor as Actor;
-      const at = now();
       await db.transaction(async (tx) => {
-        const o = await repo.lockOrder(tx, id);
-        if (!o) throw commonErrors.notFound('order');
-        if (o.status !== 'paid') throw ordersErrors.notCancellable(o.status);
-        await repo.setStatus(tx, id, { status: 'cancelled', refundedAmount: o.refunded_amount, at });
-        await repo.insertChange(tx, {
-          orderId: id,
-          customerId: o.customer_id,
-          at,
-          kind: 'cancelled',
-          amount: null,
-          reason: input.reason ?? null,
-          actorId: actor.userId,
-        });
-        await restat(tx, o.customer_id, o.placed_at);
-        await customers.recordActivity(tx, {
-          customerId: o.customer_id,
-          at,
-          kind: 'order.cancelled',
-          module: 'orders',
-          ref: id,
-          touchpointId: o.store_id,
-          actorId: actor.userId,
-          summary: { externalId: o.external_id },
-        });
-        await events.emit<OrderCancelledEvent>(tx, {
-          type: orderEventTypes.cancelled,
-          customerId: o.customer_id,
-          payload: { orderId: id, customerId: o.customer_id, reason: input.reason ?? null },
-        });
+        await face.cancel(tx, id, { reason: input.reason, actorId: actor.userId });
+        const customerId = (await repo.findOrder(tx, id))?.customer_id;
         await audit.recordRequest(
           request,
-          { action: 'order.cancelled', entityType: 'order', entityId: id, details: { customerId: o.customer_id } },
+          { action: 'order.cancelled', entityType: 'order', entityId: id, details: { customerId } },
           tx,
         );
       });
@@ -366,57 +208,16 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       input: { amount: string; reason?: string | null },
     ): Promise<Order> {
       const actor = request.actor as Actor;
-      const amount = toFen(input.amount);
-      if (amount <= 0n) throw ordersErrors.refundNotPositive();
-      const at = now();
       await db.transaction(async (tx) => {
-        const o = await repo.lockOrder(tx, id);
-        if (!o) throw commonErrors.notFound('order');
-        if (o.status !== 'paid' && o.status !== 'partially_refunded') throw ordersErrors.notRefundable(o.status);
-        const paid = toFen(o.paid_amount);
-        const before = toFen(o.refunded_amount);
-        if (amount > paid - before) throw ordersErrors.refundExceeds(fromFen(paid - before));
-        const refunded = before + amount;
-        const status: OrderStatus = refunded === paid ? 'refunded' : 'partially_refunded';
-        await repo.setStatus(tx, id, { status, refundedAmount: fromFen(refunded), at });
-        await repo.insertChange(tx, {
-          orderId: id,
-          customerId: o.customer_id,
-          at,
-          kind: status,
-          amount: fromFen(amount),
-          reason: input.reason ?? null,
-          actorId: actor.userId,
-        });
-        await restat(tx, o.customer_id, o.placed_at);
-        await customers.recordActivity(tx, {
-          customerId: o.customer_id,
-          at,
-          kind: 'order.refunded',
-          module: 'orders',
-          ref: id,
-          touchpointId: o.store_id,
-          actorId: actor.userId,
-          summary: { externalId: o.external_id, amount: fromFen(amount) },
-        });
-        await events.emit<OrderRefundedEvent>(tx, {
-          type: orderEventTypes.refunded,
-          customerId: o.customer_id,
-          payload: {
-            orderId: id,
-            customerId: o.customer_id,
-            amount: fromFen(amount),
-            refundedAmount: fromFen(refunded),
-            status,
-          },
-        });
+        await face.refund(tx, id, { amount: input.amount, reason: input.reason, actorId: actor.userId });
+        const o = await repo.findOrder(tx, id);
         await audit.recordRequest(
           request,
           {
             action: 'order.refunded',
             entityType: 'order',
             entityId: id,
-            details: { customerId: o.customer_id, amount: fromFen(amount), status },
+            details: { customerId: o?.customer_id, amount: input.amount, status: o?.status },
           },
           tx,
         );

@@ -35,7 +35,8 @@ function body(
   };
 }
 
-export function sendDomainError(request: FastifyRequest, reply: FastifyReply, err: DomainError) {
+/** A domain error as the API answers it (status and body), in the reader's language. */
+export function domainErrorBody(request: FastifyRequest, err: DomainError): { status: number; body: ErrorBody } {
   const t = translator(request.locale);
   const params = { ...err.params } as Record<string, unknown>;
   if (typeof params.field === 'string') params.field = t(`fields.${params.field}`, { defaultValue: params.field });
@@ -47,11 +48,16 @@ export function sendDomainError(request: FastifyRequest, reply: FastifyReply, er
   for (const f of err.fields ?? []) {
     fields.push({ field: f.field, code: f.code.toLowerCase(), message: t(`errors.${f.code}`, { ...f.params }) });
   }
+  const code = err.fields?.length ? 'validation_failed' : err.code.toLowerCase();
+  return { status: statusOfKind[err.kind], body: body(request, code, message, fields, err.details) };
+}
+
+export function sendDomainError(request: FastifyRequest, reply: FastifyReply, err: DomainError) {
   if (err.kind === 'rate_limited' && typeof err.params.retryAfterSeconds === 'number') {
     void reply.header('retry-after', String(err.params.retryAfterSeconds));
   }
-  const code = err.fields?.length ? 'validation_failed' : err.code.toLowerCase();
-  return reply.status(statusOfKind[err.kind]).send(body(request, code, message, fields, err.details));
+  const { status, body: sent } = domainErrorBody(request, err);
+  return reply.status(status).send(sent);
 }
 
 /**
