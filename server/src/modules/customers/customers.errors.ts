@@ -33,6 +33,9 @@ export type UniqueField = 'mobile' | 'email' | 'wechatOpenId' | 'wechatUnionId' 
 /** Messages of field errors name no `{{field}}`, so several can be reported at once, each translated. */
 export const customersErrors = {
   notFound: () => new DomainError('not_found', 'CUSTOMER_NOT_FOUND'),
+  /** The stored token does not decrypt (damaged, moved to another row, or its key is gone). */
+  identityUnreadable: (field: IdentityField) =>
+    new DomainError('conflict', 'CUSTOMER_IDENTITY_UNREADABLE', { field }, field),
   /**
    * Another customer already has this value. Who it is (`customerId`, `name`) is told only to
    * callers who may view customers; the rest learn that the value is taken.

@@ -4,6 +4,7 @@ registerMessages({
   'zh-CN': {
     errors: {
       CUSTOMER_NOT_FOUND: '客户不存在',
+      CUSTOMER_IDENTITY_UNREADABLE: '{{field}}的存储值无法解密（已损坏或密钥缺失），请联系管理员',
       CUSTOMER_DUPLICATE: '该{{field}}已被其他客户使用',
       CUSTOMER_DUPLICATE_named: '该{{field}}已被客户“{{name}}”使用',
       CUSTOMER_HAS_DEPENDENTS: '该客户还有关联数据（{{list}}），确认后将一并删除',
@@ -63,6 +64,8 @@ registerMessages({
   en: {
     errors: {
       CUSTOMER_NOT_FOUND: 'The customer was not found',
+      CUSTOMER_IDENTITY_UNREADABLE:
+        'The stored {{field}} cannot be decrypted (damaged, or its key is missing); ask an administrator',
       CUSTOMER_DUPLICATE: 'This {{field}} already belongs to another customer',
       CUSTOMER_DUPLICATE_named: 'This {{field}} already belongs to the customer “{{name}}”',
       CUSTOMER_HAS_DEPENDENTS: 'This customer still has related records ({{list}}); confirm to delete them too',

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
 import { assertCan, can, type Actor } from '../../platform/auth/actor.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
+import { FieldCryptoError } from '../../platform/crypto/field-crypto.ts';
 import { commonErrors, type DomainError } from '../../platform/http/errors.ts';
 import { translator } from '../../platform/i18n/i18n.ts';
 import { checkAttributes, type AttributeChanges } from './attributes.service.ts';
@@ -26,6 +27,7 @@ import {
 import { identityFields, identitySpecs, openIdentity, sealIdentity, type IdentityField } from './identities.ts';
 import { nameTermsOf } from './name-search.ts';
 import type { Collector } from './collect.face.ts';
+import { createBulkCollector } from './collect-bulk.ts';
 import { createCollector } from './collect.ts';
 import { invalidRegionField } from './regions.ts';
 import { tagsRepository } from './tags.repository.ts';
@@ -244,7 +246,10 @@ export function createCustomersService(ctx: CustomersContext) {
   return {
     /** For collectors (customers.face.collector): the API's validation, loaded once per batch. */
     async collector(): Promise<Collector> {
-      return createCollector({ ctx, rules, prepare }, await rules());
+      const deps = { ctx, rules, prepare };
+      const loaded = await rules();
+      const single = createCollector(deps, loaded);
+      return { ...single, ...createBulkCollector(deps, loaded, single) };
     },
 
     async get(id: string): Promise<Customer> {
@@ -380,7 +385,14 @@ export function createCustomersService(ctx: CustomersContext) {
       assertCan(actor, 'customers.reveal');
       const row = await getRow(db, id);
       const enc = row[encColumn(field)];
-      const value = enc ? openIdentity(crypto, field, enc, id) : null;
+      let value: string | null = null;
+      try {
+        value = enc ? openIdentity(crypto, field, enc, id) : null;
+      } catch (err) {
+        if (!(err instanceof FieldCryptoError)) throw err;
+        request.log.error({ customerId: id, field, reason: err.code }, 'stored identity does not decrypt');
+        throw errors.identityUnreadable(field);
+      }
       await audit.recordRequest(request, {
         action: 'customer.revealed',
         entityType: 'customer',

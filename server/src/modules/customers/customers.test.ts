@@ -352,6 +352,18 @@ describe('customers: profiles, custom attributes, identities', () => {
     assert.ok(!refused.body.includes('13900139000'));
     assert.equal((await admin.call('POST', `/customers/${fullId}/reveal`, { field: 'name' })).statusCode, 422);
     assert.equal((await admin.call('POST', `/customers/${missingId}/reveal`, { field: 'mobile' })).statusCode, 404);
+
+    // a token copied from another row (the AAD binds it to its own) does not decrypt: a 409 naming the field
+    const other = await create(admin, { name: '别人', mobile: '13500135000', attributes: { member_no: 'M-77' } });
+    assert.equal(other.statusCode, 201, other.body);
+    await kehu.db.query(
+      'update customers set mobile_enc = (select mobile_enc from customers where id = $1) where id = $2',
+      [fullId, other.json().id],
+    );
+    const tampered = await admin.call('POST', `/customers/${other.json().id}/reveal`, { field: 'mobile' });
+    assert.equal(tampered.statusCode, 409, tampered.body);
+    assert.equal(tampered.json().error.code, 'customer_identity_unreadable');
+    assert.ok(!tampered.body.includes('13900139000'));
   });
 
   it('rejects bad input naming the field, in the reader’s language', async () => {
