@@ -48,6 +48,17 @@ export function createOrdersModule(deps: {
     name: 'orders',
     countFor: (tx, customerId) => ordersRepository.countForCustomer(tx, customerId),
     deleteFor: (tx, customerId) => ordersRepository.deleteForCustomer(tx, customerId),
+    // merging customers: the orders follow, and both customers' aggregates are recomputed
+    async moveFor(tx, fromId, toId) {
+      const ids = await ordersRepository.moveToCustomer(tx, fromId, toId);
+      await deps.customers.setOrderStats(tx, toId, await ordersRepository.statsOf(tx, toId));
+      return ids;
+    },
+    async restoreFor(tx, toId, fromId, ids) {
+      await ordersRepository.restoreToCustomer(tx, toId, fromId, ids);
+      await deps.customers.setOrderStats(tx, toId, await ordersRepository.statsOf(tx, toId));
+      await deps.customers.setOrderStats(tx, fromId, await ordersRepository.statsOf(tx, fromId));
+    },
   });
   defineOrdersJobs(ctx);
   return { face, routes: ordersRoutes(ctx), seeder: createOrdersSeeder({ customers: deps.customers }) };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import type { Events } from '../../platform/events/events.service.ts';
-import type { CustomersFace, TouchpointRef } from '../customers/index.ts';
+import type { CustomersFace, OrderStatsDelta, TouchpointRef } from '../customers/index.ts';
 import { fromFen, orderAmounts, toFen } from './domain/money.ts';
 import { ordersErrors } from './orders.errors.ts';
 import {
@@ -10,9 +10,9 @@ import {
   type OrderCreatedEvent,
   type OrderRefundedEvent,
 } from './orders.events.ts';
-import { countedStatuses, ordersRepository as repo, type OrderStatus } from './orders.repository.ts';
+import { countedStatuses, ordersRepository as repo, type NewOrder, type OrderStatus } from './orders.repository.ts';
 import { productsRepository, type ProductRef } from './products.repository.ts';
-import { commonErrors } from '../../platform/http/errors.ts';
+import { commonErrors, DomainError, isDomainError } from '../../platform/http/errors.ts';
 
 export type OrderLineInput = { productId?: string; sku?: string; name?: string; quantity: number; price: string };
 export type IngestOrderInput = {
@@ -66,6 +66,12 @@ export type OrdersFace = {
    * do not add up).
    */
   record(tx: Tx, input: IngestOrderInput, by: OrderActor): Promise<RecordedOrder>;
+  /**
+   * Many orders with a constant number of statements (a feed catching up). Each answer is the
+   * order or the DomainError that refused it; refused orders write nothing, the rest commit
+   * with the caller's transaction. A repeat within the batch is the same order.
+   */
+  recordMany(tx: Tx, inputs: readonly IngestOrderInput[], by: OrderActor): Promise<(RecordedOrder | DomainError)[]>;
   findByExternalId(
     q: Queryable,
     source: string,
@@ -96,11 +102,23 @@ function refundedOnArrival(status: OrderStatus, paid: bigint, given: string | un
   return refunded;
 }
 
+type Products = { byId: Map<string, ProductRef>; bySku: Map<string, ProductRef> };
+type Planned = {
+  index: number;
+  input: IngestOrderInput;
+  status: OrderStatus;
+  amounts: bigint[];
+  subtotal: bigint;
+  discount: bigint;
+  paid: bigint;
+  refunded: bigint;
+};
+
 export function createOrdersFace(deps: { customers: CustomersFace; events: Events; now: () => Date }): OrdersFace {
   const { customers, events, now } = deps;
 
-  /** Products for every line: by id, by SKU, or created from an unknown SKU's name and price (one query). */
-  async function resolveLines(tx: Tx, items: OrderLineInput[]): Promise<ResolvedLine[]> {
+  /** Products for every line of a batch: by id, by SKU, or created from an unknown SKU's name and price (one query). */
+  async function lookupProducts(tx: Tx, items: readonly OrderLineInput[]): Promise<Products> {
     const ids = [...new Set(items.flatMap((l) => (l.productId ? [l.productId] : [])))];
     const wanted = new Map<string, { sku: string; name: string | null; price: string }>();
     for (const l of items) {
@@ -115,7 +133,11 @@ export function createOrdersFace(deps: { customers: CustomersFace; events: Event
     // created by a concurrent order after this statement's snapshot: visible to the next one
     const raced = [...wanted.values()].filter((w) => w.name !== null && !bySku.has(w.sku)).map((w) => w.sku);
     if (raced.length) for (const r of await productsRepository.findBySkus(tx, raced)) bySku.set(r.sku, r);
+    return { byId, bySku };
+  }
 
+  /** One order's lines against the batch's products; throws the 422 naming the first bad line. */
+  function linesOf(items: readonly OrderLineInput[], { byId, bySku }: Products): ResolvedLine[] {
     return items.map((l, index) => {
       let ref: ProductRef | undefined;
       if (l.productId) {
@@ -142,98 +164,195 @@ export function createOrdersFace(deps: { customers: CustomersFace; events: Event
   }
 
   return {
-    async record(tx, input, { actorId }) {
-      const status = input.status ?? 'paid';
-      const discount = toFen(input.discount ?? '0');
-      const { amounts, subtotal, expectedPaid } = orderAmounts(input.items, input.discount ?? '0');
-      if (expectedPaid < 0n) throw ordersErrors.discountExceedsSubtotal(fromFen(subtotal));
-      const paid = toFen(input.paidAmount);
-      if (paid !== expectedPaid) throw ordersErrors.amountsMismatch(fromFen(expectedPaid), fromFen(paid));
-      const refunded = refundedOnArrival(status, paid, input.refundedAmount);
-      const placedAt = new Date(input.placedAt);
+    async record(tx, input, by) {
+      const [answer] = await this.recordMany(tx, [input], by);
+      if (answer instanceof DomainError) throw answer;
+      return answer;
+    },
+
+    async recordMany(tx, inputs, { actorId }) {
       const at = now();
-      const id = randomUUID();
-
-      const names = await customers.namesOf(tx, [input.customerId]);
-      const customerName = names.get(input.customerId);
-      if (customerName === undefined) throw ordersErrors.unknownCustomer();
-      const store = input.storeId ? await customers.findTouchpoint(tx, { id: input.storeId }) : null;
-      if (input.storeId && !store) throw ordersErrors.unknownStore();
-      const resolved = await resolveLines(tx, input.items);
-      const lines = resolved.map((l, i) => ({ ...l, amount: fromFen(amounts[i]) }));
-      const inserted = await repo.insertOrder(tx, {
-        id,
-        customerId: input.customerId,
-        source: input.source,
-        externalId: input.externalId,
-        storeId: store?.id ?? null,
-        status,
-        subtotal: fromFen(subtotal),
-        discount: fromFen(discount),
-        paidAmount: fromFen(paid),
-        refundedAmount: fromFen(refunded),
-        placedAt,
-        at,
-        actorId,
-        lines,
-      });
-      if (!inserted) {
-        const existing = await repo.findOrderByExternalId(tx, input.source, input.externalId);
-        if (!existing) throw commonErrors.notFound('order');
-        return { orderId: existing.id, created: false };
-      }
-
-      if ((countedStatuses as string[]).includes(status)) {
-        await customers.addOrderToStats(tx, input.customerId, { paidAmount: fromFen(paid - refunded), placedAt });
-      } else {
-        await customers.touchLastSeen(tx, input.customerId, placedAt);
-      }
-      const itemCount = lines.reduce((n, l) => n + l.quantity, 0);
-      await customers.recordActivity(tx, {
-        customerId: input.customerId,
-        at: placedAt,
-        kind: 'order.created',
-        module: 'orders',
-        ref: id,
-        touchpointId: store?.id ?? null,
-        actorId,
-        summary: { externalId: input.externalId, paidAmount: fromFen(paid), itemCount, source: input.source },
-      });
-      await events.emit<OrderCreatedEvent>(tx, {
-        type: orderEventTypes.created,
-        customerId: input.customerId,
-        payload: {
-          orderId: id,
-          customerId: input.customerId,
-          source: input.source,
-          externalId: input.externalId,
-          storeId: store?.id ?? null,
-          status,
-          paidAmount: fromFen(paid),
-          refundedAmount: fromFen(refunded),
-          itemCount,
-          placedAt: placedAt.toISOString(),
-        },
-      });
-      return {
-        orderId: id,
-        created: true,
-        detail: {
-          customerId: input.customerId,
-          externalId: input.externalId,
-          source: input.source,
-          createdAt: inserted.createdAt,
-          customerName,
-          store,
-          lines,
-          subtotal: fromFen(subtotal),
-          discount: fromFen(discount),
-          paidAmount: fromFen(paid),
-          refundedAmount: fromFen(refunded),
-          placedAt,
-          status,
-        },
+      const answers: (RecordedOrder | DomainError)[] = new Array<RecordedOrder | DomainError>(inputs.length);
+      const refuse = (index: number, err: unknown) => {
+        if (!isDomainError(err)) throw err;
+        answers[index] = err;
       };
+
+      // 1. what needs no database: amounts add up to the fen, refunds fit the status
+      const planned: Planned[] = [];
+      for (const [index, input] of inputs.entries()) {
+        try {
+          const status = input.status ?? 'paid';
+          const { amounts, subtotal, expectedPaid } = orderAmounts(input.items, input.discount ?? '0');
+          if (expectedPaid < 0n) throw ordersErrors.discountExceedsSubtotal(fromFen(subtotal));
+          const paid = toFen(input.paidAmount);
+          if (paid !== expectedPaid) throw ordersErrors.amountsMismatch(fromFen(expectedPaid), fromFen(paid));
+          const refunded = refundedOnArrival(status, paid, input.refundedAmount);
+          planned.push({
+            index,
+            input,
+            status,
+            amounts,
+            subtotal,
+            discount: toFen(input.discount ?? '0'),
+            paid,
+            refunded,
+          });
+        } catch (err) {
+          refuse(index, err);
+        }
+      }
+
+      // 2. references, looked up once for the batch: customers, stores, products
+      const names = await customers.namesOf(
+        tx,
+        planned.map((p) => p.input.customerId),
+      );
+      const stores = await customers.touchpointsByIds(
+        tx,
+        planned.flatMap((p) => (p.input.storeId ? [p.input.storeId] : [])),
+      );
+      const products = await lookupProducts(
+        tx,
+        planned.flatMap((p) => p.input.items),
+      );
+      const key = (i: IngestOrderInput) => `${i.source}\u0000${i.externalId}`;
+      const firstOf = new Map<string, Planned & { order: NewOrder; customerName: string }>();
+      const repeats: Planned[] = [];
+      for (const p of planned) {
+        try {
+          const customerName = names.get(p.input.customerId);
+          if (customerName === undefined) throw ordersErrors.unknownCustomer();
+          if (p.input.storeId && !stores.has(p.input.storeId)) throw ordersErrors.unknownStore();
+          const lines = linesOf(p.input.items, products).map((l, n) => ({ ...l, amount: fromFen(p.amounts[n]) }));
+          if (firstOf.has(key(p.input))) {
+            repeats.push(p);
+            continue;
+          }
+          firstOf.set(key(p.input), {
+            ...p,
+            customerName,
+            order: {
+              id: randomUUID(),
+              customerId: p.input.customerId,
+              source: p.input.source,
+              externalId: p.input.externalId,
+              storeId: p.input.storeId ?? null,
+              status: p.status,
+              subtotal: fromFen(p.subtotal),
+              discount: fromFen(p.discount),
+              paidAmount: fromFen(p.paid),
+              refundedAmount: fromFen(p.refunded),
+              placedAt: new Date(p.input.placedAt),
+              at,
+              actorId,
+              lines,
+            },
+          });
+        } catch (err) {
+          refuse(p.index, err);
+        }
+      }
+
+      // 3. the writes, one statement each for the whole batch
+      const ready = [...firstOf.values()];
+      const written = await repo.insertOrders(
+        tx,
+        ready.map((r) => r.order),
+      );
+      const created = ready.filter((r) => written.has(r.order.id));
+      const stored = await repo.findIdsByExternalIds(
+        tx,
+        [...ready.filter((r) => !written.has(r.order.id)), ...repeats].map((r) => r.input),
+      );
+      for (const r of ready) {
+        const createdAt = written.get(r.order.id);
+        if (!createdAt) {
+          const id = stored.get(key(r.input));
+          answers[r.index] = id ? { orderId: id, created: false } : commonErrors.notFound('order');
+          continue;
+        }
+        const o = r.order;
+        answers[r.index] = {
+          orderId: o.id,
+          created: true,
+          detail: {
+            customerId: o.customerId,
+            externalId: o.externalId,
+            source: o.source,
+            createdAt,
+            customerName: r.customerName,
+            store: o.storeId ? (stores.get(o.storeId) ?? null) : null,
+            lines: o.lines,
+            subtotal: o.subtotal,
+            discount: o.discount,
+            paidAmount: o.paidAmount,
+            refundedAmount: o.refundedAmount,
+            placedAt: o.placedAt,
+            status: o.status,
+          },
+        };
+      }
+      for (const p of repeats) {
+        const first = firstOf.get(key(p.input))!;
+        const id = written.has(first.order.id) ? first.order.id : stored.get(key(p.input));
+        answers[p.index] = id ? { orderId: id, created: false } : commonErrors.notFound('order');
+      }
+
+      const deltas = new Map<string, OrderStatsDelta>();
+      for (const { order: o } of created) {
+        const d = deltas.get(o.customerId) ?? {
+          customerId: o.customerId,
+          orderCount: 0,
+          amount: '0',
+          firstOrderAt: null,
+          lastOrderAt: null,
+          seenAt: o.placedAt,
+        };
+        if (o.placedAt > d.seenAt) d.seenAt = o.placedAt;
+        if ((countedStatuses as string[]).includes(o.status)) {
+          d.orderCount += 1;
+          d.amount = fromFen(toFen(d.amount) + toFen(o.paidAmount) - toFen(o.refundedAmount));
+          if (!d.firstOrderAt || o.placedAt < d.firstOrderAt) d.firstOrderAt = o.placedAt;
+          if (!d.lastOrderAt || o.placedAt > d.lastOrderAt) d.lastOrderAt = o.placedAt;
+        }
+        deltas.set(o.customerId, d);
+      }
+      await customers.addOrdersToStats(tx, [...deltas.values()]);
+      const itemCount = (o: NewOrder) => o.lines.reduce((n, l) => n + l.quantity, 0);
+      await customers.recordActivities(
+        tx,
+        created.map(({ order: o }) => ({
+          customerId: o.customerId,
+          at: o.placedAt,
+          kind: 'order.created',
+          module: 'orders',
+          ref: o.id,
+          touchpointId: o.storeId,
+          actorId,
+          summary: { externalId: o.externalId, paidAmount: o.paidAmount, itemCount: itemCount(o), source: o.source },
+        })),
+      );
+      await events.emitMany<OrderCreatedEvent>(
+        tx,
+        created.map(({ order: o }) => ({
+          type: orderEventTypes.created,
+          customerId: o.customerId,
+          payload: {
+            orderId: o.id,
+            customerId: o.customerId,
+            source: o.source,
+            externalId: o.externalId,
+            storeId: o.storeId,
+            status: o.status,
+            paidAmount: o.paidAmount,
+            refundedAmount: o.refundedAmount,
+            itemCount: itemCount(o),
+            placedAt: o.placedAt.toISOString(),
+          },
+        })),
+      );
+      return answers;
     },
 
     async findByExternalId(q, source, externalId) {

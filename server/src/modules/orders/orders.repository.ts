@@ -125,52 +125,80 @@ async function mapOrderErrors<T>(work: Promise<T>): Promise<T> {
 
 export const ordersRepository = {
   /**
-   * The order, its lines and its 'created' change in one statement. On a (source, externalId)
-   * that exists already nothing is written and null comes back: the caller reads that order.
+   * Orders, their lines and their 'created' changes in one statement. An order whose
+   * (source, externalId) is already stored is skipped (the caller looks it up): the returned
+   * map holds only the ones written, by id.
    */
-  async insertOrder(q: Queryable, o: NewOrder): Promise<{ createdAt: Date } | null> {
+  async insertOrders(q: Queryable, orders: readonly NewOrder[]): Promise<Map<string, Date>> {
+    if (orders.length === 0) return new Map();
+    const lines = orders.flatMap((o) => o.lines.map((l, n) => ({ ...l, orderId: o.id, lineNo: n + 1 })));
+    const col = <K extends keyof NewOrder>(k: K) => orders.map((o) => o[k]);
+    const lineCol = <K extends keyof (typeof lines)[number]>(k: K) => lines.map((l) => l[k]);
     const rows = await mapOrderErrors(
-      q.query<{ created_at: Date }>(
+      q.query<{ id: string; created_at: Date }>(
         `with o as (
            insert into orders (id, customer_id, source, external_id, store_id, status, subtotal, discount,
                                paid_amount, refunded_amount, placed_at, created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+           select v.id, v.customer_id, v.source, v.external_id, v.store_id, v.status, v.subtotal, v.discount,
+                  v.paid_amount, v.refunded_amount, v.placed_at, v.at, v.at
+             from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::numeric[],
+                         $8::numeric[], $9::numeric[], $10::numeric[], $11::timestamptz[], $12::timestamptz[], $13::uuid[])
+                  as v(id, customer_id, source, external_id, store_id, status, subtotal, discount, paid_amount,
+                       refunded_amount, placed_at, at, actor_id)
            on conflict (source, external_id) do nothing
-           returning id, created_at
+           returning id, customer_id, paid_amount, placed_at, created_at
          ), i as (
            insert into order_items (order_id, line_no, customer_id, product_id, sku, name, quantity, price, amount)
-           select o.id, l.ord::int, $2, l.product_id, l.sku, l.name, l.quantity, l.price, l.amount
-             from o, unnest($13::uuid[], $14::text[], $15::text[], $16::int[], $17::numeric[], $18::numeric[])
-                  with ordinality as l(product_id, sku, name, quantity, price, amount, ord)
+           select o.id, l.line_no, o.customer_id, l.product_id, l.sku, l.name, l.quantity, l.price, l.amount
+             from unnest($14::uuid[], $15::int[], $16::uuid[], $17::text[], $18::text[], $19::int[], $20::numeric[],
+                         $21::numeric[]) as l(order_id, line_no, product_id, sku, name, quantity, price, amount)
+             join o on o.id = l.order_id
          ), c as (
            insert into order_changes (order_id, customer_id, at, kind, amount, actor_id)
-           select o.id, $2, $11, 'created', $9, $19 from o
+           select o.id, o.customer_id, o.placed_at, 'created', o.paid_amount, v.actor_id
+             from o join unnest($1::uuid[], $13::uuid[]) as v(id, actor_id) on v.id = o.id
          )
-         select created_at from o`,
+         select id, created_at from o`,
         [
-          o.id,
-          o.customerId,
-          o.source,
-          o.externalId,
-          o.storeId,
-          o.status,
-          o.subtotal,
-          o.discount,
-          o.paidAmount,
-          o.refundedAmount,
-          o.placedAt,
-          o.at,
-          o.lines.map((l) => l.productId),
-          o.lines.map((l) => l.sku),
-          o.lines.map((l) => l.name),
-          o.lines.map((l) => l.quantity),
-          o.lines.map((l) => l.price),
-          o.lines.map((l) => l.amount),
-          o.actorId,
+          col('id'),
+          col('customerId'),
+          col('source'),
+          col('externalId'),
+          col('storeId'),
+          col('status'),
+          col('subtotal'),
+          col('discount'),
+          col('paidAmount'),
+          col('refundedAmount'),
+          col('placedAt'),
+          col('at'),
+          col('actorId'),
+          lineCol('orderId'),
+          lineCol('lineNo'),
+          lineCol('productId'),
+          lineCol('sku'),
+          lineCol('name'),
+          lineCol('quantity'),
+          lineCol('price'),
+          lineCol('amount'),
         ],
       ),
     );
-    return rows[0] ? { createdAt: rows[0].created_at } : null;
+    return new Map(rows.map((r) => [r.id, r.created_at]));
+  },
+
+  /** Stored orders' ids by (source, externalId), for a batch's repeats. */
+  async findIdsByExternalIds(
+    q: Queryable,
+    keys: readonly { source: string; externalId: string }[],
+  ): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await q.query<{ id: string; source: string; external_id: string }>(
+      `select o.id, o.source, o.external_id from orders o
+         join unnest($1::text[], $2::text[]) as k(source, external_id) using (source, external_id)`,
+      [keys.map((k) => k.source), keys.map((k) => k.externalId)],
+    );
+    return new Map(rows.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));
   },
 
   async findOrder(q: Queryable, id: string): Promise<OrderRow | null> {
@@ -326,5 +354,28 @@ export const ordersRepository = {
   /** Items and changes go with their order (on delete cascade). */
   async deleteForCustomer(q: Queryable, customerId: string): Promise<void> {
     await q.query('delete from orders where customer_id = $1', [customerId]);
+  },
+
+  /** Merging customers: every order of `fromId` (with its items and history) to `toId`; returns the order ids. */
+  async moveToCustomer(q: Queryable, fromId: string, toId: string): Promise<string[]> {
+    const rows = await q.query<{ id: string }>(
+      `with moved as (update orders set customer_id = $2 where customer_id = $1 returning id),
+            items as (update order_items set customer_id = $2 where order_id in (select id from moved)),
+            changes as (update order_changes set customer_id = $2 where order_id in (select id from moved))
+       select id from moved`,
+      [fromId, toId],
+    );
+    return rows.map((r) => r.id);
+  },
+
+  /** Undoing a merge: exactly the orders `ids` (and their items and history) from `toId` back to `fromId`. */
+  async restoreToCustomer(q: Queryable, toId: string, fromId: string, ids: readonly string[]): Promise<void> {
+    await q.query(
+      `with moved as (update orders set customer_id = $2 where customer_id = $1 and id = any($3::uuid[]) returning id),
+            items as (update order_items set customer_id = $2 where order_id in (select id from moved)),
+            changes as (update order_changes set customer_id = $2 where order_id in (select id from moved))
+       select count(*) from moved`,
+      [toId, fromId, ids],
+    );
   },
 };

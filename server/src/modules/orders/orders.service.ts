@@ -159,32 +159,22 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     },
 
     /**
-     * Many orders in one transaction (a POS or shop feed catching up): each in a savepoint, so
-     * one refused order (unknown customer, amounts that do not add up) is answered on its own
-     * and the others still commit. Each is idempotent on (source, externalId) like POST /orders.
+     * Many orders in one transaction (a POS or shop feed catching up), written with a few
+     * statements for the whole batch. A refused order (unknown customer, amounts that do not
+     * add up) is answered on its own and writes nothing; the others commit. Each is idempotent
+     * on (source, externalId) like POST /orders.
      */
     async ingestBatch(request: FastifyRequest, inputs: IngestOrderInput[]): Promise<BatchResult[]> {
       const actor = request.actor as Actor;
-      return db.transaction(async (tx) => {
-        const results: BatchResult[] = [];
-        for (const [index, input] of inputs.entries()) {
-          try {
-            const recorded = await tx.transaction((sp) => face.record(sp, input, { actorId: actor.userId }));
-            results.push({
-              index,
-              outcome: recorded.created ? 'created' : 'existing',
-              orderId: recorded.orderId,
-              error: null,
-            });
-          } catch (err) {
-            if (!isDomainError(err)) throw err;
-            const { status, body } = domainErrorBody(request, err);
-            // details hold plain values once serialised (undefined ones are dropped)
-            const error = body.error as z.infer<typeof ErrorBody>['error'];
-            results.push({ index, outcome: 'failed', orderId: null, error: { status, ...error } });
-          }
+      const answers = await db.transaction((tx) => face.recordMany(tx, inputs, { actorId: actor.userId }));
+      return answers.map((a, index): BatchResult => {
+        if (!isDomainError(a)) {
+          return { index, outcome: a.created ? 'created' : 'existing', orderId: a.orderId, error: null };
         }
-        return results;
+        const { status, body } = domainErrorBody(request, a);
+        // details hold plain values once serialised (undefined ones are dropped)
+        const error = body.error as z.infer<typeof ErrorBody>['error'];
+        return { index, outcome: 'failed', orderId: null, error: { status, ...error } };
       });
     },
 
