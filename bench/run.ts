@@ -6,7 +6,10 @@ import { customersScenario } from './scenarios/customers.ts';
 import { dbScenario } from './scenarios/db.ts';
 import { generatorScenario } from './scenarios/generator.ts';
 import { httpScenario } from './scenarios/http.ts';
+import { importsScenario } from './scenarios/imports.ts';
 import { longQueryScenario } from './scenarios/long-query.ts';
+import { mergeScenario } from './scenarios/merge.ts';
+import { trackingScenario } from './scenarios/tracking.ts';
 import type { BenchContext, Scenario } from './scenarios/types.ts';
 import { writeSection } from './lib/report.ts';
 
@@ -17,6 +20,9 @@ const scenarios: Scenario[] = [
   httpScenario,
   customersSeedScenario,
   customersScenario,
+  importsScenario,
+  trackingScenario,
+  mergeScenario,
 ];
 // BENCH_DOC: write a trial run (a small BENCH_SCALE, a busy machine) somewhere other than the published figures
 const docPath = process.env.BENCH_DOC || join(import.meta.dirname, '../docs/performance.md');

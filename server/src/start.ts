@@ -10,6 +10,10 @@ import { createPlatform, type Platform } from './platform/platform.ts';
 import { createCustomersModule, type CustomersFace } from './modules/customers/index.ts';
 import { createOrdersModule, type OrdersFace } from './modules/orders/index.ts';
 import { createStaffModule } from './modules/staff/index.ts';
+import { createFormsModule } from './modules/forms/index.ts';
+import { createTrackingModule } from './modules/tracking/index.ts';
+import { createWebhooksModule } from './modules/webhooks/index.ts';
+import { createImportsModule } from './modules/imports/index.ts';
 import { buildApp, type KehuApp } from './app.ts';
 import { loadDemo, wantsDemo } from './demo/demo.ts';
 
@@ -82,6 +86,30 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
   const customers = createCustomersModule({ platform, audit, dataDir: config.dataDir, userNames: staff.userNames });
   const orders = createOrdersModule({ platform, audit, customers: customers.face, userNames: staff.userNames });
   apiRoutes.push(customers.routes, orders.routes);
+  const forms = createFormsModule({ platform, audit, customers: customers.face, publicUrl: config.publicUrl });
+  apiRoutes.push(forms.routes);
+  rootRoutes.push(forms.publicRoutes);
+  const tracking = createTrackingModule({ platform, audit, customers: customers.face });
+  apiRoutes.push(tracking.routes);
+  rootRoutes.push(tracking.rootRoutes);
+  const webhooks = createWebhooksModule({
+    platform,
+    audit,
+    customers: customers.face,
+    orders: orders.face,
+    publicUrl: config.publicUrl,
+  });
+  apiRoutes.push(webhooks.routes);
+  rootRoutes.push(webhooks.publicRoutes);
+  const imports = createImportsModule({
+    platform,
+    audit,
+    customers: customers.face,
+    orders: orders.face,
+    dataDir: config.dataDir,
+    maxUploadMb: config.importMaxMb,
+  });
+  apiRoutes.push(imports.routes);
 
   const app = await buildApp({
     config,
@@ -95,6 +123,7 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
   });
   await app.ready();
   platform.useLogger(app.log);
+  await tracking.init(app.log);
   // after every module has defined its jobs and subscribers, before anything sends one
   await platform.start();
   stoppers.push(() => platform.stop());

@@ -22,6 +22,8 @@ export type Config = {
   runWorkers: boolean;
   /** Seconds between polls of an idle job queue (`KEHU_JOB_POLL_SECONDS`, default 2, minimum 0.5). */
   jobPollSeconds: number;
+  /** Largest file an import accepts, in MB (`KEHU_IMPORT_MAX_MB`, default 200). */
+  importMaxMb: number;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +46,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.KEHU_LOG_LEVEL ?? 'info',
     runWorkers: env.KEHU_WORKERS !== '0',
     jobPollSeconds: Math.max(0.5, Number(env.KEHU_JOB_POLL_SECONDS ?? 2) || 2),
+    importMaxMb: Math.max(1, Number(env.KEHU_IMPORT_MAX_MB ?? 200) || 200),
   };
 }

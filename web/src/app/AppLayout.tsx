@@ -40,7 +40,10 @@ export function AppLayout() {
   const { can } = useSession();
   const { businessName } = useBusiness();
   const location = useLocation();
-  const current = navItems.find((i) => location.pathname === i.path || location.pathname.startsWith(`${i.path}/`));
+  // the most specific entry: /customers/duplicates is its own item, /customers/<id> belongs to the list
+  const current = navItems
+    .filter((i) => location.pathname === i.path || location.pathname.startsWith(`${i.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
   const [openKeys, setOpenKeys] = useState<string[]>(current ? [`group:${current.group}`] : []);
 
   const items = useMemo<MenuProps['items']>(() => {

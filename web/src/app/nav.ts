@@ -43,10 +43,18 @@ export const navGroups: NavGroupKey[] = [
 
 export const navItems: NavItem[] = [
   { key: 'customers', path: '/customers', group: 'customers', permission: 'customers.view', issue: 4, built: true },
-  { key: 'sources', path: '/ingest/sources', group: 'customers', permission: 'ingest.view', issue: 5 },
-  { key: 'forms', path: '/ingest/forms', group: 'customers', permission: 'ingest.view', issue: 5 },
-  { key: 'imports', path: '/ingest/imports', group: 'customers', permission: 'ingest.view', issue: 5 },
-  { key: 'webhooks', path: '/ingest/webhooks', group: 'customers', permission: 'ingest.view', issue: 5 },
+  {
+    key: 'duplicates',
+    path: '/customers/duplicates',
+    group: 'customers',
+    permission: 'customers.edit',
+    issue: 5,
+    built: true,
+  },
+  { key: 'sources', path: '/ingest/sources', group: 'customers', permission: 'ingest.view', issue: 5, built: true },
+  { key: 'forms', path: '/ingest/forms', group: 'customers', permission: 'ingest.view', issue: 5, built: true },
+  { key: 'imports', path: '/ingest/imports', group: 'customers', permission: 'ingest.view', issue: 5, built: true },
+  { key: 'webhooks', path: '/ingest/webhooks', group: 'customers', permission: 'ingest.view', issue: 5, built: true },
   { key: 'touchpoints', path: '/touchpoints', group: 'customers', permission: 'customers.view', issue: 4, built: true },
   { key: 'orders', path: '/orders', group: 'customers', permission: 'orders.view', issue: 4, built: true },
   { key: 'products', path: '/products', group: 'customers', permission: 'orders.view', issue: 4, built: true },

@@ -19,15 +19,24 @@ import { TouchpointsPage } from '../features/touchpoints/TouchpointsPage';
 import { CustomerAttributesPage } from '../features/customers/attributes/CustomerAttributesPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { CustomerPage } from '../features/customers/CustomerPage';
+import { DuplicatesPage } from '../features/customers/duplicates/DuplicatesPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { ProductsPage } from '../features/orders/ProductsPage';
+import { FormsPage } from '../features/forms/FormsPage';
+import { SourcesPage } from '../features/sources/SourcesPage';
+import { WebhooksPage } from '../features/webhooks/WebhooksPage';
+import { ImportsPage } from '../features/imports/ImportsPage';
 import { ProtectedLayout } from './ProtectedLayout';
 import { navItems } from './nav';
 
 const builtPages: Record<string, ComponentType> = {
+  webhooks: WebhooksPage,
+  imports: ImportsPage,
+  sources: SourcesPage,
   orders: OrdersPage,
   products: ProductsPage,
   customers: CustomersPage,
+  duplicates: DuplicatesPage,
   users: UsersPage,
   roles: RolesPage,
   departments: DepartmentsPage,
@@ -37,6 +46,7 @@ const builtPages: Record<string, ComponentType> = {
   settings: SettingsPage,
   touchpoints: TouchpointsPage,
   customerAttributes: CustomerAttributesPage,
+  forms: FormsPage,
 };
 
 const moduleRoutes: RouteObject[] = navItems.map((item) => {

@@ -1,4 +1,5 @@
 import type { Queryable, Tx } from '../../platform/db/db.ts';
+import type { DomainError } from '../../platform/http/errors.ts';
 import type { CustomerPatch } from './customers.service.ts';
 
 /**
@@ -61,6 +62,9 @@ export type CollectResult = {
   changed: string[];
 };
 
+/** A row `resolveMany` refused: the API's 422 (or 409) for that input; the other rows went on. */
+export type CollectFailure = { error: DomainError };
+
 export type Collector = {
   /**
    * Matches, creates or updates in the caller's transaction, records the timeline row
@@ -74,4 +78,17 @@ export type Collector = {
     q: Queryable,
     input: Pick<CollectedCustomer, 'profile' | 'ids'>,
   ): Promise<{ customerId: string; matchedBy: string } | null>;
+  /**
+   * Many inputs in the caller's transaction with the outcome of `resolve` on each in order, in
+   * a few statements instead of several per input (collect-bulk.ts). A row the API's rules
+   * refuse is answered with its error and the others go on.
+   */
+  resolveMany(tx: Tx, inputs: readonly CollectedCustomer[]): Promise<(CollectResult | CollectFailure)[]>;
+  /** `match` for many inputs with one query (dry runs). */
+  matchMany(
+    q: Queryable,
+    inputs: readonly Pick<CollectedCustomer, 'profile' | 'ids'>[],
+  ): Promise<({ customerId: string; matchedBy: string } | null)[]>;
+  /** The 422 `resolve` would refuse this input with as a new customer, or null; writes and reads nothing (dry runs). */
+  check(input: CollectedCustomer): DomainError | null;
 };

@@ -16,6 +16,7 @@ import type { CustomerPatch } from './customers.service.ts';
 import type { AttributeChanges } from './attributes.service.ts';
 import { blindIndexOf, identityFields, identitySpecs, maskIdentity, type IdentityField } from './identities.ts';
 import { tagsRepository } from './tags.repository.ts';
+import { findAliasHolders } from './merge.repository.ts';
 
 /** Thrown inside the savepoint when another writer got there first; resolve() matches again. */
 class Raced extends Error {}
@@ -86,7 +87,8 @@ function withoutField(patch: CustomerPatch, field: string): CustomerPatch {
   return next;
 }
 
-export function createCollector(deps: CollectorDeps, rules: Rules): Collector {
+/** One input at a time; collect-bulk.ts adds the chunked half of the Collector on top. */
+export function createCollector(deps: CollectorDeps, rules: Rules): Pick<Collector, 'resolve' | 'match'> {
   const { ctx } = deps;
   const { crypto, face, events, now } = ctx;
 
@@ -132,12 +134,21 @@ export function createCollector(deps: CollectorDeps, rules: Rules): Collector {
            from customers where ${ors.join(' or ')}`,
         params,
       );
+      // identifiers kept from records merged into someone (merge.service.ts) lead to the survivor
+      const aliases = await findAliasHolders(q, [
+        ...matchFields.flatMap((field) => (keys[field] ? [{ field, lookup: keys[field].bidx }] : [])),
+        ...(externalId ? [{ field: 'externalId', lookup: externalId }] : []),
+      ]);
       for (const field of matchFields) {
         const hit = keys[field] && rows.find((r) => r[bidxColumn[field]] === keys[field]!.bidx);
+        const alias = keys[field] && aliases.get(`${field}:${keys[field].bidx}`);
         if (hit) found.push({ customerId: hit.id, by: field });
+        else if (alias) found.push({ customerId: alias, by: field });
       }
       const byExternal = externalId && rows.find((r) => r.external_id === externalId);
+      const externalAlias = externalId && aliases.get(`externalId:${externalId}`);
       if (byExternal) found.push({ customerId: byExternal.id, by: 'externalId' });
+      else if (externalAlias) found.push({ customerId: externalAlias, by: 'externalId' });
     }
     if (ids.length) {
       const rows = await q.query<{ customer_id: string; kind: string; namespace: string; value: string }>(

@@ -29,6 +29,9 @@ import { nameTermsOf } from './name-search.ts';
 import type { Collector } from './collect.face.ts';
 import { createBulkCollector } from './collect-bulk.ts';
 import { createCollector } from './collect.ts';
+import { createDuplicatesService } from './duplicates.service.ts';
+import { mergeErrors } from './merge.errors.ts';
+import { mergeRepository } from './merge.repository.ts';
 import { invalidRegionField } from './regions.ts';
 import { tagsRepository } from './tags.repository.ts';
 
@@ -84,6 +87,7 @@ export type CustomersService = ReturnType<typeof createCustomersService>;
 
 export function createCustomersService(ctx: CustomersContext) {
   const { db, audit, crypto, events, face, now, settings } = ctx;
+  const duplicates = createDuplicatesService(ctx);
 
   async function view(row: CustomerRow): Promise<Customer> {
     return toCustomer(row, await customerViewFor(ctx, [row]));
@@ -249,11 +253,16 @@ export function createCustomersService(ctx: CustomersContext) {
       const deps = { ctx, rules, prepare };
       const loaded = await rules();
       const single = createCollector(deps, loaded);
-      return { ...single, ...createBulkCollector(deps, loaded, single) };
+      // what collectors write is checked for duplicates (duplicates.service.ts)
+      return duplicates.watch({ ...single, ...createBulkCollector(deps, loaded, single) });
     },
 
     async get(id: string): Promise<Customer> {
-      return view(await getRow(db, id));
+      const row = await repo.findCustomer(db, id);
+      if (row) return view(row);
+      // a merged record answers 404 naming the customer it lives in now (docs/decisions/0009-merge.md)
+      const merged = await mergeRepository.mergedInto(db, id);
+      throw merged ? mergeErrors.merged(merged.survivorId, merged.mergeId) : errors.notFound();
     },
 
     async create(request: FastifyRequest, input: CustomerInput): Promise<Customer> {
@@ -296,6 +305,7 @@ export function createCustomersService(ctx: CustomersContext) {
           },
           tx,
         );
+        await duplicates.afterStaffChange(tx, [id]);
       });
       return view(await getRow(db, id));
     },
@@ -335,6 +345,7 @@ export function createCustomersService(ctx: CustomersContext) {
           { action: 'customer.updated', entityType: 'customer', entityId: id, details: { fields: changed } },
           tx,
         );
+        await duplicates.afterStaffChange(tx, [id]);
       });
       return view(await getRow(db, id));
     },

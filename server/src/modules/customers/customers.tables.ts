@@ -115,6 +115,10 @@ export const customers = pgTable(
     // a province filter under the default sort reads only that province's newest customers (bench: 8,159 → 654 rows)
     index('customers_province_created_idx').on(t.province, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('customers_birthday_idx').on(t.birthday),
+    // duplicate detection: same name and birthday (merge.tables.ts, docs/decisions/0009-merge.md)
+    index('customers_name_birthday_idx')
+      .on(t.name, t.birthday)
+      .where(sql`${t.birthday} is not null`),
     index('customers_owner_idx').on(t.ownerId),
     index('customers_touchpoint_idx').on(t.touchpointId),
     index('customers_source_idx').on(t.source),

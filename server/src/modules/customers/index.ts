@@ -10,18 +10,39 @@ import { createCustomersService } from './customers.service.ts';
 import { createCustomersSeeder, type CustomersSeeder } from './customers.seed.ts';
 import { registerIdentityColumns } from './identities.ts';
 import { timelineRoutes } from './timeline.routes.ts';
+import { consentsRoutes } from './consents.routes.ts';
 import { touchpointsRoutes } from './touchpoints.routes.ts';
+import { registerAliasColumn } from './aliases.ts';
+import { defineDuplicatesJobs } from './duplicates.jobs.ts';
+import { createDuplicatesService } from './duplicates.service.ts';
+import { createAutoMerge } from './merge-auto.ts';
+import { mergeRoutes } from './merge.routes.ts';
+import { createMergeService } from './merge.service.ts';
 
 export type {
   CollectedCustomer,
+  CollectFailure,
   CollectOutcome,
   CollectResult,
   Collector,
   ExternalIdentity,
   OnMatch,
 } from './collect.face.ts';
-export type { CustomersFace, CustomerDependent, NewActivity, OrderStats, TouchpointRef } from './customers.face.ts';
+export type {
+  CustomersFace,
+  CustomerDependent,
+  OrderStatsDelta,
+  NewActivity,
+  OrderStats,
+  TouchpointRef,
+} from './customers.face.ts';
 export type { CustomersSeeder, SeedAttributeDefinition, SeedCustomer, SeedTouchpoint } from './customers.seed.ts';
+export type { AttributeDefinitionRef } from './customers.face.ts';
+export type { VerifiedIdentifier } from './customers.face.ts';
+export type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge.events.ts';
+export { consentChannels, consentPurposes } from './consents.service.ts';
+export type { ConsentChannel, ConsentInput, ConsentPurpose, ConsentRecorded } from './consents.service.ts';
+export { regionTree, type RegionNode } from './regions.ts';
 
 export type CustomersModule = {
   /** For other modules: timeline rows, order aggregates, touchpoints, dependents (see customers.face.ts). */
@@ -55,6 +76,12 @@ export function createCustomersModule(deps: {
     userNames: deps.userNames,
   };
   const service = createCustomersService(ctx);
+  // identity resolution: duplicate detection, merges with provenance and undo, automatic merge rules
+  registerAliasColumn(platform.crypto);
+  const duplicates = createDuplicatesService(ctx);
+  const merges = createMergeService(ctx, duplicates);
+  const autoMerge = createAutoMerge(ctx, merges);
+  defineDuplicatesJobs({ jobs: platform.jobs, duplicates, auto: autoMerge });
   return {
     face,
     seeder: createCustomersSeeder({ crypto: platform.crypto }),
@@ -63,6 +90,8 @@ export function createCustomersModule(deps: {
       await app.register(customerListRoutes(ctx));
       await app.register(timelineRoutes(ctx));
       await app.register(touchpointsRoutes(ctx));
+      await app.register(consentsRoutes(ctx));
+      await app.register(mergeRoutes(ctx, { duplicates, merges, auto: autoMerge }));
     },
   };
 }

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App, Avatar, Button, Card, Col, Flex, Row, Space, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { useCan } from '../../app/session';
 import { ErrorResult } from '../../components/ErrorResult';
@@ -17,6 +17,7 @@ import { IdentitiesCard } from './IdentitiesCard';
 import { ProfileCard } from './ProfileCard';
 import { StatsCards } from './StatsCards';
 import { TouchpointsCard } from './TouchpointsCard';
+import { ConsentsCard } from './ConsentsCard';
 import { regionText } from './labels';
 import { sourceLabel } from '../../i18n/sources';
 
@@ -134,6 +135,16 @@ function Header({ customer: c, onEdit, onDelete }: { customer: Customer; onEdit?
   );
 }
 
+/** Replaces the address with the survivor's 360 and says why. */
+function MergedRedirect({ to }: { to: string }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  useEffect(() => {
+    message.info(t('duplicates.mergedRedirect'));
+  }, [message, t]);
+  return <Navigate to={`/customers/${to}`} replace />;
+}
+
 /** The Customer 360: who they are, how to reach them, what they are worth and everything that happened. */
 export function CustomerPage() {
   const { t } = useTranslation();
@@ -147,6 +158,9 @@ export function CustomerPage() {
 
   if (customer.isLoading) return <FullPageSpin />;
   if (customer.error) {
+    // a merged record: open the customer it lives in now (docs/decisions/0009-merge.md)
+    const into = isApiError(customer.error) ? customer.error.details.mergedInto : null;
+    if (typeof into === 'string') return <MergedRedirect to={into} />;
     if (isApiError(customer.error) && (customer.error.status === 404 || customer.error.status === 400))
       return <NotFound />;
     return <ErrorResult error={customer.error} onRetry={() => void customer.refetch()} />;
@@ -170,6 +184,7 @@ export function CustomerPage() {
             <ProfileCard customer={c} />
             <IdentitiesCard customer={c} canReveal={canReveal} />
             <TouchpointsCard customer={c} />
+            <ConsentsCard customerId={c.id} />
           </Flex>
         </Col>
         <Col xs={24} xl={15}>

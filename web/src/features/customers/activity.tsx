@@ -3,6 +3,13 @@ import {
   ClockCircleOutlined,
   CloseCircleOutlined,
   EditOutlined,
+  EyeOutlined,
+  LinkOutlined,
+  MergeOutlined,
+  TeamOutlined,
+  ThunderboltOutlined,
+  FormOutlined,
+  SafetyCertificateOutlined,
   MessageOutlined,
   RollbackOutlined,
   ShoppingCartOutlined,
@@ -18,6 +25,8 @@ type KindStyle = { icon: ReactNode; color: string };
 
 const kindStyles: Record<string, KindStyle> = {
   'customer.created': { icon: <UserAddOutlined />, color: '#1668dc' },
+  'customer.merged': { icon: <MergeOutlined />, color: '#722ed1' },
+  'customer.merge_undone': { icon: <RollbackOutlined />, color: '#8c8c8c' },
   'profile.updated': { icon: <EditOutlined />, color: '#8c8c8c' },
   'note.added': { icon: <MessageOutlined />, color: '#d48806' },
   'tag.added': { icon: <TagOutlined />, color: '#08979c' },
@@ -25,6 +34,14 @@ const kindStyles: Record<string, KindStyle> = {
   'order.created': { icon: <ShoppingCartOutlined />, color: '#389e0d' },
   'order.cancelled': { icon: <CloseCircleOutlined />, color: '#cf1322' },
   'order.refunded': { icon: <RollbackOutlined />, color: '#d46b08' },
+  'form.submitted': { icon: <FormOutlined />, color: '#722ed1' },
+  'form.confirmed': { icon: <SafetyCertificateOutlined />, color: '#389e0d' },
+  'consent.granted': { icon: <SafetyCertificateOutlined />, color: '#389e0d' },
+  'consent.withdrawn': { icon: <SafetyCertificateOutlined />, color: '#8c8c8c' },
+  'event.tracked': { icon: <ThunderboltOutlined />, color: '#1677ff' },
+  'visit.started': { icon: <EyeOutlined />, color: '#13c2c2' },
+  'anonymous.stitched': { icon: <LinkOutlined />, color: '#2f54eb' },
+  'group.joined': { icon: <TeamOutlined />, color: '#08979c' },
 };
 
 export function kindStyle(kind: string): KindStyle {
@@ -38,6 +55,7 @@ export const kindGroups = [
   { key: 'profile', kinds: 'customer,profile' },
   { key: 'notes', kinds: 'note' },
   { key: 'tags', kinds: 'tag' },
+  { key: 'events', kinds: 'event,visit,anonymous,group' },
 ] as const;
 
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
@@ -68,8 +86,9 @@ export function activitySentence(
       const fields = Array.isArray(s.fields) ? (s.fields as unknown[]).map(str).filter(Boolean) : [];
       if (!fields.length) return t('timeline.kinds.profile_updated_none');
       const list = new Intl.ListFormat(language, { type: 'conjunction' });
-      return t('timeline.kinds.profile_updated', {
+      return t(s.fileName ? 'imports.timeline.updated' : 'timeline.kinds.profile_updated', {
         fields: list.format([...new Set(fields.map((f) => fieldLabel(t, f, definitions)))]),
+        file: str(s.fileName),
       });
     }
     case 'tag.added':
@@ -91,7 +110,37 @@ export function activitySentence(
         amount: s.amount != null ? fmt.money(str(s.amount)) : '—',
         externalId: str(s.externalId),
       });
+    case 'form.submitted':
+    case 'form.confirmed':
+      return t(`timeline.kinds.${a.kind.replace('.', '_')}`, { form: str(s.form) });
+    case 'consent.granted':
+    case 'consent.withdrawn':
+      return t(`timeline.kinds.${a.kind.replace('.', '_')}`, {
+        purpose: t(`consents.purposes.${str(s.purpose)}`, { defaultValue: str(s.purpose) }),
+        channel: t(`consents.channels.${str(s.channel)}`, { defaultValue: str(s.channel) }),
+      });
+    // tracking: the source is the tracking source's name; page views are one "visit" a day
+    case 'event.tracked':
+      return t('timeline.kinds.event_tracked', { event: str(s.event), source: str(s.trackingSource) });
+    case 'visit.started':
+      return t(s.type === 'screen' ? 'timeline.kinds.visit_started_app' : 'timeline.kinds.visit_started', {
+        page: str(s.page) || '—',
+        source: str(s.trackingSource),
+      });
+    case 'anonymous.stitched':
+      return t('timeline.kinds.anonymous_stitched', { count: Number(s.events ?? 0) });
+    case 'group.joined':
+      return t('timeline.kinds.group_joined', { groupId: str(s.groupId) });
+    case 'customer.merged':
+      return t(s.autoRule ? 'timeline.kinds.customer_merged_auto' : 'timeline.kinds.customer_merged', {
+        name: str(s.mergedName),
+      });
+    case 'customer.merge_undone':
+      return t('timeline.kinds.customer_merge_undone', { name: str(s.mergedName) });
     case 'customer.created':
+      // a customer made by a bulk import names the file (imports' summary)
+      if (s.fileName) return t('imports.timeline.created', { file: str(s.fileName) });
+      return t('timeline.kinds.customer_created');
     case 'note.added':
       return t(`timeline.kinds.${a.kind.replace('.', '_')}`);
     default:
