@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pgErrorCode, type Tx } from '../../platform/db/db.ts';
 import { isDomainError } from '../../platform/http/errors.ts';
-import type { CollectedCustomer, Collector, ExternalIdentity, NewActivity } from '../customers/index.ts';
+import type { CollectedCustomer, ExternalIdentity, NewActivity } from '../customers/index.ts';
 import {
   isRefusal,
   parseMessage,
