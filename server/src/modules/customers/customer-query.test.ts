@@ -351,7 +351,8 @@ describe('customer query on the database', () => {
     assert.match(await plan({ search: 'li@example.com' }), uses('customers_email_bidx_key'));
     assert.match(await plan({ tag: 'VIP' }), uses('customers_tags_idx'));
     assert.match(await plan({ attributes: { level: 'gold' } }), uses('customers_attributes_idx'));
-    assert.match(await plan({ ageMin: 30, ageMax: 39 }), uses('customers_birthday_idx'));
+    // on a table of a few rows the planner may read the range from the duplicates' (name, birthday) index instead
+    assert.match(await plan({ ageMin: 30, ageMax: 39 }), uses('customers_(name_)?birthday_idx'));
     assert.match(
       await explain(compileCustomerList({ filter: {}, sort: '-createdAt', limit: 50, env })),
       /customers_created_idx/,
