@@ -82,6 +82,8 @@ describe('duplicates and merges in the browser', { timeout: 240_000 }, () => {
     await screenshot(page, 'duplicates-compare');
 
     await page.getByTestId('compare-merge').click();
+    // a click while the confirmation is still opening can be lost (antd ignores pointer events in its motion)
+    await settle(page);
     await page.getByTestId('merge-confirm-ok').click();
     await page.waitForURL((u) => u.pathname === `/customers/${keptId}`);
     await page.getByTestId('customer-name').filter({ hasText: '张伟' }).waitFor();
@@ -107,6 +109,7 @@ describe('duplicates and merges in the browser', { timeout: 240_000 }, () => {
     await page.getByTestId('tab-merges').click();
     const history = page.getByTestId('merge-history');
     await history.locator('tr', { hasText: '张伟' }).getByTestId('merge-undo').click();
+    await settle(page);
     await page.getByTestId('undo-confirm-ok').click();
     await history.locator('tr', { hasText: '张伟' }).filter({ hasText: '已撤销' }).waitFor();
     await screenshot(page, 'duplicates-history');

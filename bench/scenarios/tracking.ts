@@ -27,9 +27,9 @@ const MASTER_KEY = 'bench-master-key-0123456789abcdef0123456789abcdef';
 type Message = Record<string, unknown> & { type: string; messageId: string };
 
 /**
- * A day of a small shop's traffic, deterministic: 60 % page views, 30 % tracked events, 5 %
- * identify, 5 % screens; half from known users (a pool identified first), half from anonymous
- * devices, a few of which log in (identify with both ids: stitching).
+ * Live traffic of a shop, deterministic: 60 % page views, 30 % tracked events, 5 % identify,
+ * 5 % screens; half from known users (a pool identified first), half from anonymous devices
+ * (twenty per user), a few of which log in (identify with both ids: stitching).
  */
 function* traffic(seed: number, users: number, devices: number, now: number): Generator<Message> {
   const r = new Random(seed);
@@ -41,7 +41,8 @@ function* traffic(seed: number, users: number, devices: number, now: number): Ge
       ? { userId: `bench-user-${r.int(0, users - 1)}` }
       : { anonymousId: `bench-device-${r.int(0, devices - 1)}` };
     const roll = r.float();
-    const timestamp = new Date(now - r.int(0, 3_600_000)).toISOString();
+    // live traffic: stamped a moment before it is sent
+    const timestamp = new Date(now + i * 2 - r.int(0, 5000)).toISOString();
     const base = { messageId: `m-${seed}-${i}`, timestamp, context: { ip: '203.0.113.7', locale: 'zh-CN' } };
     if (roll < 0.6) {
       const path = pages[r.int(0, pages.length - 1)];
@@ -261,7 +262,8 @@ async function runTarget(ctx: BenchContext, name: string, serverUrl?: string): P
   const dataDir = mkdtempSync(join(tmpdir(), 'kehu-bench-tracking-'));
   const database = serverUrl ? await freshPgDatabase(serverUrl, 'kehu_bench_tracking') : null;
   const users = Math.max(200, Math.round(2000 * ctx.scale));
-  const devices = users * 2;
+  // browsers and apps: many more devices than signed-in users, each sending its own few events
+  const devices = users * 20;
   const total = Math.round((20_000 * ctx.scale) / BATCH) * BATCH;
   const kehu = await startKehuProcess({
     databaseUrl: database?.url,

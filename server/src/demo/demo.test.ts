@@ -64,7 +64,10 @@ describe('demo business', () => {
     const customers = { seeder: createCustomersSeeder({ crypto: kehu.platform.crypto }) };
     const orders = {
       seeder: createOrdersSeeder({
-        customers: createCustomersFace({ collector: () => Promise.reject(new Error('the demo collects nothing')) }),
+        customers: createCustomersFace({
+          collector: () => Promise.reject(new Error('the demo collects nothing')),
+          crypto: kehu.platform.crypto,
+        }),
       }),
     };
     const notes = await loadDemo({

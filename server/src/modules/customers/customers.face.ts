@@ -1,3 +1,4 @@
+import type { FieldEncryption } from '../../platform/crypto/encryption.service.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import type { Collector, ExternalIdentity } from './collect.face.ts';
 import { recordConsent, type ConsentInput, type ConsentRecorded } from './consents.service.ts';
@@ -117,14 +118,21 @@ export type CustomersFace = {
   /** Custom attribute definitions in form order (forms render and check answers with them). */
   attributeDefinitions(q: Queryable): Promise<AttributeDefinitionRef[]>;
   /**
-   * The customer proved they control their current mobile or email (a confirmed double opt-in,
-   * an SMS code): automatic merge rules may trust it (merge.tables.ts). False when the customer
-   * has no such value.
+   * The customer proved they control a mobile or email (a confirmed double opt-in, an SMS code):
+   * automatic merge rules may trust it (merge.tables.ts). `value` is the one proven (the address the
+   * confirmation went to); without it, the profile's current value. False when the customer does
+   * not hold that value (on the profile or as a former identifier).
    */
   markIdentifierVerified(q: Queryable, input: VerifiedIdentifier): Promise<boolean>;
 };
 
-export type VerifiedIdentifier = { customerId: string; field: 'mobile' | 'email'; source: string; at: Date };
+export type VerifiedIdentifier = {
+  customerId: string;
+  field: 'mobile' | 'email';
+  value?: string;
+  source: string;
+  at: Date;
+};
 
 export type AttributeDefinitionRef = {
   key: string;
@@ -134,7 +142,11 @@ export type AttributeDefinitionRef = {
   isRequired: boolean;
 };
 
-export function createCustomersFace(deps: { collector(): Promise<Collector> }): CustomersFace {
+export function createCustomersFace(deps: {
+  collector(): Promise<Collector>;
+  /** For verified identifiers: their blind index (merge.repository.ts). */
+  crypto: FieldEncryption;
+}): CustomersFace {
   const dependents: CustomerDependent[] = [];
   return {
     collector: () => deps.collector(),
@@ -334,6 +346,6 @@ export function createCustomersFace(deps: { collector(): Promise<Collector> }): 
     },
     dependents: () => dependents,
 
-    markIdentifierVerified: (q, input) => verifiedRepository.mark(q, input),
+    markIdentifierVerified: (q, input) => verifiedRepository.mark(q, input, deps.crypto),
   };
 }

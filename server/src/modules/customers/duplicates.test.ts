@@ -318,6 +318,16 @@ describe('customers: duplicate detection, review and automatic merge rules', () 
       );
       assert.equal(ok, true);
     }
+    const foreign = await kehu.db.transaction((tx) =>
+      kehu.faces.customers.markIdentifierVerified(tx, {
+        customerId: q1,
+        field: 'mobile',
+        value: '13400134002',
+        source: 'sms',
+        at: kehu.now(),
+      }),
+    );
+    assert.equal(foreign, false, 'a value the customer does not hold is not verified for them');
     await admin.call('PATCH', `/customers/${q2}`, { idNumber: '110101199508090034' });
     const differ = await until(async () => {
       const p = await pairOf(q1, q2);

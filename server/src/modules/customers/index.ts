@@ -62,7 +62,7 @@ export function createCustomersModule(deps: {
   const { platform } = deps;
   registerIdentityColumns(platform.crypto);
   // the face hands collectors the service's validation; the service needs the face: bound late
-  const face = createCustomersFace({ collector: () => service.collector() });
+  const face = createCustomersFace({ collector: () => service.collector(), crypto: platform.crypto });
   const ctx: CustomersContext = {
     db: platform.db,
     audit: deps.audit,

@@ -1,5 +1,7 @@
 import type { Queryable } from '../../platform/db/db.ts';
+import type { FieldEncryption } from '../../platform/crypto/encryption.service.ts';
 import type { VerifiedIdentifier } from './customers.face.ts';
+import { blindIndexOf, identitySpecs } from './identities.ts';
 import type { ConsentStateRow } from './consents.repository.ts';
 
 /** SQL for merges, their provenance, aliases and verified identifiers (merge.tables.ts). */
@@ -53,15 +55,27 @@ const mergeColumns = `id, survivor_id, merged_id, merged_name, merged_row, merge
   fields, tags_added, moved, extras, auto_rule, merged_by, merged_at, undone_at, undone_by`;
 
 export const verifiedRepository = {
-  /** Marks the customer's current mobile or email verified (its blind index); false when they have none. */
-  async mark(q: Queryable, v: VerifiedIdentifier): Promise<boolean> {
+  /**
+   * Marks a mobile or email of the customer verified (by its blind index): `value` when given and
+   * the customer holds it (profile or alias), else the profile's current one. False when neither.
+   */
+  async mark(q: Queryable, v: VerifiedIdentifier, crypto: FieldEncryption): Promise<boolean> {
     const column = v.field === 'mobile' ? 'mobile_bidx' : 'email_bidx';
+    let lookup: string | null = null;
+    if (v.value !== undefined) {
+      const normalised = identitySpecs[v.field].normalise(v.value);
+      if (!normalised) return false;
+      lookup = blindIndexOf(crypto, v.field, normalised);
+    }
     const rows = await q.query(
       `insert into customer_verified_identifiers (customer_id, field, lookup, source, verified_at)
-       select id, $2, ${column}, $3, $4 from customers where id = $1 and ${column} is not null
+       select c.id, $2, coalesce($5, c.${column}), $3, $4 from customers c
+        where c.id = $1
+          and (($5::text is null and c.${column} is not null) or c.${column} = $5
+               or exists (select 1 from customer_aliases a where a.customer_id = c.id and a.field = $2 and a.lookup = $5))
        on conflict (customer_id, field, lookup) do update set source = excluded.source, verified_at = excluded.verified_at
        returning 1`,
-      [v.customerId, v.field, v.source.slice(0, 100), v.at],
+      [v.customerId, v.field, v.source.slice(0, 100), v.at, lookup],
     );
     return rows.length > 0;
   },

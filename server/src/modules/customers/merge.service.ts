@@ -181,15 +181,16 @@ export function createMergeService(ctx: CustomersContext, duplicates: Duplicates
     return held;
   }
 
-  function blockersOf(held: { dependent: CustomerDependent; count: number }[]): string[] {
-    return held.filter((h) => !h.dependent.moveFor || !h.dependent.restoreFor).map((h) => h.dependent.name);
+  function blockersOf(held: { dependent: CustomerDependent; count: number }[]) {
+    return held.filter((h) => !h.dependent.moveFor || !h.dependent.restoreFor);
   }
 
-  function unsupported(locale: Locale, names: string[]) {
+  /** The 409 naming what cannot move, in the reader's words ("3 个订单"). */
+  function unsupported(locale: Locale, held: { name: string; count: number }[]) {
     const t = translator(locale);
     return mergeErrors.unsupported(
-      names
-        .map((n) => t(`customerDependents.${n}`, { count: 0, defaultValue: n }))
+      held
+        .map((h) => t(`customerDependents.${h.name}`, { count: h.count, defaultValue: `${h.name}: ${h.count}` }))
         .join(t('customerDependents.separator', { defaultValue: ', ' })),
     );
   }
@@ -234,7 +235,7 @@ export function createMergeService(ctx: CustomersContext, duplicates: Duplicates
       moves,
       aliases: p.aliases.map((a) => a.field),
       tagsAdded: p.tagsAdded,
-      blockers: blockersOf(held),
+      blockers: blockersOf(held).map((h) => h.dependent.name),
     };
   }
 
@@ -251,7 +252,12 @@ export function createMergeService(ctx: CustomersContext, duplicates: Duplicates
       const p = plan(survivor, merged, body.fields ?? {});
       const held = await dependentCounts(tx, m);
       const blockers = blockersOf(held);
-      if (blockers.length) throw unsupported(by.locale, blockers);
+      if (blockers.length) {
+        throw unsupported(
+          by.locale,
+          blockers.map((h) => ({ name: h.dependent.name, count: h.count })),
+        );
+      }
 
       const mergedSnapshot = await repo.snapshot(tx, m);
       const survivorBefore = (await repo.snapshot(tx, s)).row;
@@ -468,7 +474,7 @@ export function createMergeService(ctx: CustomersContext, duplicates: Duplicates
       if ((internalMoves as readonly string[]).includes(name)) continue;
       const dependent = face.dependents().find((d) => d.name === name);
       // rows moved by a module that is not there any more cannot be put back: refuse rather than half-undo
-      if (!dependent?.restoreFor) throw unsupported('en', [name]);
+      if (!dependent?.restoreFor) throw unsupported('en', [{ name, count: rowIds.length }]);
       await dependent.restoreFor(tx, s, m, rowIds);
     }
 

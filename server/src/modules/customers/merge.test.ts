@@ -445,4 +445,25 @@ describe('customers: merge, provenance and undo', () => {
     assert.equal((await admin.call('DELETE', `/customers/${taker}`)).statusCode, 204);
     assert.equal((await manager.call('POST', `/customers/merges/${firstId}/undo`)).statusCode, 200);
   });
+  it('refuses to merge a customer whose rows a module cannot move yet, naming them', async () => {
+    const keep = await customer({ name: '钱多多' });
+    const held = await customer({ name: '钱多多二' });
+    kehu.faces.customers.registerDependent({
+      name: 'legacyPoints',
+      countFor: async (_tx, id) => (id === held ? 3 : 0),
+      deleteFor: async () => undefined,
+    });
+    const dry = await manager.call('POST', '/customers/merge', { survivorId: keep, mergedId: held, dryRun: true });
+    assert.equal(dry.statusCode, 200, dry.body);
+    assert.deepEqual(dry.json().blockers, ['legacyPoints']);
+    assert.equal(dry.json().moves.legacyPoints, 3);
+    const res = await manager.call('POST', '/customers/merge', { survivorId: keep, mergedId: held });
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().error.code, 'customer_merge_unsupported');
+    assert.match(res.json().error.message, /legacyPoints: 3/);
+    assert.equal((await admin.call('GET', `/customers/${held}`)).statusCode, 200);
+    // the other direction holds nothing of that module: it merges
+    const other = await manager.call('POST', '/customers/merge', { survivorId: held, mergedId: keep });
+    assert.equal(other.statusCode, 200, other.body);
+  });
 });

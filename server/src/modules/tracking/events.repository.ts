@@ -177,7 +177,15 @@ export const eventsRepository = {
     q: Queryable,
     pairs: readonly { anonymousId: string; customerId: string; userId: string | null }[],
     at: Date,
-  ): Promise<{ anonymous_id: string; customer_id: string; events: number }[]> {
+  ): Promise<
+    {
+      anonymous_id: string;
+      customer_id: string;
+      events: number;
+      /** The moved track events, latest 100 (the timeline gets a row for each). */
+      tracked: { event: string; at: string; ref: string }[];
+    }[]
+  > {
     if (pairs.length === 0) return [];
     const sorted = [...pairs].sort((a, b) => (a.anonymousId < b.anonymousId ? -1 : 1));
     return q.query(
@@ -190,9 +198,12 @@ export const eventsRepository = {
          update events ev set customer_id = s.customer_id
            from s
           where ev.anonymous_id = s.anonymous_id and ev.customer_id is null
-          returning ev.anonymous_id
+          returning ev.anonymous_id, ev.type, ev.event, ev."timestamp", ev.message_id
        )
-       select s.anonymous_id, s.customer_id, (select count(*) from e where e.anonymous_id = s.anonymous_id)::int as events
+       select s.anonymous_id, s.customer_id, (select count(*) from e where e.anonymous_id = s.anonymous_id)::int as events,
+              (select coalesce(jsonb_agg(jsonb_build_object('event', t.event, 'at', t."timestamp", 'ref', t.message_id)), '[]')
+                 from (select * from e where e.anonymous_id = s.anonymous_id and e.type = 'track'
+                        order by e."timestamp" desc limit 100) t) as tracked
          from s`,
       [sorted.map((p) => p.anonymousId), sorted.map((p) => p.customerId), sorted.map((p) => p.userId), at],
     );
@@ -336,6 +347,43 @@ export const eventsRepository = {
     await q.query('delete from events where customer_id = $1', [customerId]);
     await q.query('delete from anonymous_profiles where customer_id = $1', [customerId]);
     await q.query('delete from tracking_visits where customer_id = $1', [customerId]);
+  },
+
+  /**
+   * A merge: the customer's events and devices go to the survivor. Returns what moved, as
+   * `e:<event id>` and `d:<anonymousId>`, so an undo moves back exactly those. Visit markers of
+   * the merged customer are dropped (they only say "first view of the day").
+   */
+  async moveToCustomer(q: Queryable, fromId: string, toId: string): Promise<string[]> {
+    const events = await q.query<{ id: string }>(
+      'update events set customer_id = $2 where customer_id = $1 returning id::text as id',
+      [fromId, toId],
+    );
+    const devices = await q.query<{ anonymous_id: string }>(
+      'update anonymous_profiles set customer_id = $2 where customer_id = $1 returning anonymous_id',
+      [fromId, toId],
+    );
+    await q.query('delete from tracking_visits where customer_id = $1', [fromId]);
+    return [...events.map((e) => `e:${e.id}`), ...devices.map((d) => `d:${d.anonymous_id}`)];
+  },
+
+  /** Undoing a merge: the rows `moveToCustomer` moved go back (found through the survivor's index). */
+  async restoreToCustomer(q: Queryable, toId: string, fromId: string, ids: readonly string[]): Promise<void> {
+    const events = ids.filter((i) => i.startsWith('e:')).map((i) => i.slice(2));
+    const devices = ids.filter((i) => i.startsWith('d:')).map((i) => i.slice(2));
+    if (events.length) {
+      await q.query('update events set customer_id = $2 where customer_id = $1 and id = any($3::bigint[])', [
+        toId,
+        fromId,
+        events,
+      ]);
+    }
+    if (devices.length) {
+      await q.query(
+        'update anonymous_profiles set customer_id = $2 where customer_id = $1 and anonymous_id = any($3::text[])',
+        [toId, fromId, devices],
+      );
+    }
   },
 
   // ── settings ──────────────────────────────────────────────────────────────────────────

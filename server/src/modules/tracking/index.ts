@@ -70,11 +70,13 @@ export function createTrackingModule(deps: {
     },
   };
 
-  // a customer's events, devices and visit markers go with them, in the delete's transaction
+  // a customer's events, devices and visit markers go with them (delete) or follow them (merge, undo)
   deps.customers.registerDependent({
     name: 'events',
     countFor: (tx, customerId) => eventsRepository.countForCustomer(tx, customerId),
     deleteFor: (tx, customerId) => eventsRepository.deleteForCustomer(tx, customerId),
+    moveFor: (tx, fromId, toId) => eventsRepository.moveToCustomer(tx, fromId, toId),
+    restoreFor: (tx, toId, fromId, ids) => eventsRepository.restoreToCustomer(tx, toId, fromId, ids),
   });
   defineTrackingJobs({ db: platform.db, jobs: platform.jobs, now: platform.now });
 

@@ -430,6 +430,9 @@ export function createIngestService(
         }
         for (const s of moved) {
           if (s.events > 0) activity(s.customer_id, opts.receivedAt, 'anonymous.stitched', { events: s.events });
+          // what the visitor did before they were known shows on the timeline like any tracked event
+          for (const t of s.tracked)
+            activity(s.customer_id, new Date(t.at), 'event.tracked', { event: t.event }, t.ref);
         }
         await customers.recordActivities(tx, activities);
         await customers.touchLastSeenMany(

@@ -97,6 +97,8 @@ describe('tracking: identities, anonymous stitching, trait mapping and the timel
     assert.ok(kinds.includes('customer.created'));
     const stitched = (await timeline(id)).find((a) => a.kind === 'anonymous.stitched');
     assert.equal(stitched?.summary.events, 3);
+    const before = (await timeline(id)).find((a) => a.kind === 'event.tracked');
+    assert.equal(before?.summary.event, 'Added to Cart', 'what the visitor did before shows on the timeline');
     // the events table keeps identifiers masked, never in clear
     const [identify] = await kehu.db.query<{ properties: Record<string, string> }>(
       `select properties from events where type = 'identify' and user_id = 'user-1'`,
@@ -281,6 +283,34 @@ describe('tracking: identities, anonymous stitching, trait mapping and the timel
 
     const restore = defaults.json() as { traitMapping: unknown[]; onMatch: string };
     await admin.call('PUT', '/tracking/settings', { traitMapping: restore.traitMapping, onMatch: restore.onMatch });
+  });
+
+  it('a merge moves events and devices to the survivor, and its undo moves exactly those back', async () => {
+    await post('batch', {
+      batch: [
+        { type: 'track', userId: 'merge-a', anonymousId: 'dev-ma', event: 'A did' },
+        { type: 'track', userId: 'merge-b', event: 'B did' },
+      ],
+    });
+    const a = (await customerOf('merge-a')) as string;
+    const b = (await customerOf('merge-b')) as string;
+    const merged = await admin.call('POST', '/customers/merge', { survivorId: b, mergedId: a });
+    assert.equal(merged.statusCode, 200, merged.body);
+    assert.deepEqual(
+      (await eventsOf('customer_id', b)).map((e) => e.type),
+      ['track', 'track'],
+    );
+    const [device] = await kehu.db.query<{ customer_id: string }>(
+      'select customer_id from anonymous_profiles where anonymous_id = $1',
+      ['dev-ma'],
+    );
+    assert.equal(device.customer_id, b);
+    await post('track', { userId: 'merge-b', event: 'B again' });
+    const mergeId = merged.json().merge?.id ?? merged.json().id;
+    const undo = await admin.call('POST', `/customers/merges/${mergeId}/undo`);
+    assert.equal(undo.statusCode, 200, undo.body);
+    assert.equal((await eventsOf('customer_id', a)).length, 1, 'A’s event went back');
+    assert.equal((await eventsOf('customer_id', b)).length, 2, 'B keeps its own, old and new');
   });
 
   it('deleting a customer removes their events and devices', async () => {

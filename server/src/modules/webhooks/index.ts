@@ -48,6 +48,9 @@ export function createWebhooksModule(deps: {
     name: 'webhookDeliveries',
     countFor: (tx, customerId) => webhooksRepository.countForCustomer(tx, customerId),
     deleteFor: (tx, customerId) => webhooksRepository.detachCustomer(tx, customerId),
+    // merging customers: the delivery log and applied refunds follow the survivor (and come back on undo)
+    moveFor: (tx, fromId, toId) => webhooksRepository.moveToCustomer(tx, fromId, toId),
+    restoreFor: (tx, toId, fromId, ids) => webhooksRepository.restoreToCustomer(tx, toId, fromId, ids),
   });
   return {
     routes: webhooksRoutes(createConnectionsService(ctx)),

@@ -338,4 +338,36 @@ export const webhooksRepository = {
       customerId,
     ]);
   },
+
+  /** Merging customers: deliveries and refunds follow; ids `d:<delivery id>` and `r:["<source>","<refund id>"]`. */
+  async moveToCustomer(q: Queryable, fromId: string, toId: string): Promise<string[]> {
+    const deliveries = await q.query<{ id: string }>(
+      'update webhook_deliveries set customer_id = $2 where customer_id = $1 returning id',
+      [fromId, toId],
+    );
+    const refunds = await q.query<{ source: string; refund_id: string }>(
+      'update webhook_refunds set customer_id = $2 where customer_id = $1 returning source, refund_id',
+      [fromId, toId],
+    );
+    return [
+      ...deliveries.map((d) => `d:${d.id}`),
+      ...refunds.map((r) => `r:${JSON.stringify([r.source, r.refund_id])}`),
+    ];
+  },
+
+  /** Undoing a merge: exactly the rows `moveToCustomer` moved, back to `fromId`. */
+  async restoreToCustomer(q: Queryable, toId: string, fromId: string, ids: readonly string[]): Promise<void> {
+    const deliveries = ids.filter((i) => i.startsWith('d:')).map((i) => i.slice(2));
+    const refunds = ids.filter((i) => i.startsWith('r:')).map((i) => JSON.parse(i.slice(2)) as [string, string]);
+    await q.query('update webhook_deliveries set customer_id = $2 where customer_id = $1 and id = any($3::uuid[])', [
+      toId,
+      fromId,
+      deliveries,
+    ]);
+    await q.query(
+      `update webhook_refunds set customer_id = $2
+        where customer_id = $1 and (source, refund_id) in (select * from unnest($3::text[], $4::text[]))`,
+      [toId, fromId, refunds.map((r) => r[0]), refunds.map((r) => r[1])],
+    );
+  },
 };
