@@ -260,7 +260,7 @@ export function createCustomersService(ctx: CustomersContext) {
     async get(id: string): Promise<Customer> {
       const row = await repo.findCustomer(db, id);
       if (row) return view(row);
-      // a merged record answers 404 naming the customer it lives in now (docs/decisions/0009-merge.md)
+      // a merged record answers 404 naming the customer it lives in now (docs/decisions/0011-merge.md)
       const merged = await mergeRepository.mergedInto(db, id);
       throw merged ? mergeErrors.merged(merged.survivorId, merged.mergeId) : errors.notFound();
     },

@@ -115,7 +115,7 @@ export const customers = pgTable(
     // a province filter under the default sort reads only that province's newest customers (bench: 8,159 → 654 rows)
     index('customers_province_created_idx').on(t.province, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('customers_birthday_idx').on(t.birthday),
-    // duplicate detection: same name and birthday (merge.tables.ts, docs/decisions/0009-merge.md)
+    // duplicate detection: same name and birthday (merge.tables.ts, docs/decisions/0011-merge.md)
     index('customers_name_birthday_idx')
       .on(t.name, t.birthday)
       .where(sql`${t.birthday} is not null`),

@@ -119,7 +119,7 @@ export type MergeService = ReturnType<typeof createMergeService>;
  * Merging two customers into one, in one transaction: every row of the merged record moves to
  * the survivor (this module's tables and every dependent's), the profile takes the chosen values,
  * identifiers that lose their place are kept as aliases, and the provenance needed to undo it
- * exactly is stored. docs/decisions/0009-merge.md.
+ * exactly is stored. docs/decisions/0011-merge.md.
  */
 export function createMergeService(ctx: CustomersContext, duplicates: DuplicatesService) {
   const { db, crypto, events, face, now } = ctx;

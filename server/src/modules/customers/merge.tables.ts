@@ -16,7 +16,7 @@ import { customers } from './customers.tables.ts';
 /*
  * Identity resolution: duplicate pairs, merges with their provenance, the identifiers a customer
  * keeps from the records merged into it, and verified identifiers. The reasoning is in
- * docs/decisions/0009-merge.md.
+ * docs/decisions/0011-merge.md.
  */
 
 const at = (name: string) => timestamp(name, { withTimezone: true });

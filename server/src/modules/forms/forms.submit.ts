@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, isDomainError } from '../../platform/http/errors.ts';
 import { translator } from '../../platform/i18n/i18n.ts';
 import { regionTree, type ConsentChannel, type ConsentPurpose } from '../customers/index.ts';
-import { sealAnswers } from './forms.answers.ts';
+import { openAnswers, sealAnswers } from './forms.answers.ts';
 import type { FormsContext } from './forms.context.ts';
 import { confirmsByEmail, pick, type FormConsent, type FormLocale } from './forms.definition.ts';
 import { formsErrors, problemsError } from './forms.errors.ts';
@@ -226,6 +226,17 @@ export function createFormSubmissions(ctx: FormsContext) {
             policyVersion: c.policyVersion,
             at,
             evidence,
+          });
+        }
+        // the person opened a link mailed to this address: it is theirs (auto-merge rules may rely on it)
+        const email = openAnswers(crypto, submission).email;
+        if (typeof email === 'string') {
+          await customers.markIdentifierVerified(tx, {
+            customerId,
+            field: 'email',
+            value: email,
+            source: `form:${form.id}`,
+            at,
           });
         }
         await repo.confirmSubmission(tx, submission.id, at);

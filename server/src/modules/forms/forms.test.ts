@@ -559,6 +559,11 @@ describe('forms: builder, public page, submissions, consent, double opt-in', () 
       const after = (await admin.call('GET', `/customers/${customer.id}/consents`)).json();
       assert.equal(after.current[0].status, 'granted');
       assert.equal(after.history[0].evidence.confirmedBy, 'email');
+      const verified = await kehu.db.query<{ field: string; source: string }>(
+        'select field, source from customer_verified_identifiers where customer_id = $1',
+        [customer.id],
+      );
+      assert.deepEqual(verified, [{ field: 'email', source: `form:${doi.id}` }], 'the mailed address is now verified');
       const timeline = (await admin.call('GET', `/customers/${customer.id}/timeline`)).json();
       assert.equal(timeline.items[0].kind, 'form.confirmed');
       const again = await post('/f/newsletter/confirm', form, { remoteAddress: '192.0.2.11' });
