@@ -26,7 +26,18 @@ type Api = Awaited<ReturnType<typeof signIn>>;
 async function pickCascade(page: Page, path: string[]): Promise<void> {
   const menus = page.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden) .ant-cascader-menu');
   for (const [level, name] of path.entries()) {
-    await menus.nth(level).locator('.ant-cascader-menu-item', { hasText: name }).first().click();
+    const item = menus.nth(level).locator('.ant-cascader-menu-item', { hasText: name }).first();
+    // a click that lands while the dropdown is still moving is lost: click again until the next column opens
+    for (let attempt = 1; ; attempt++) {
+      await item.click();
+      if (level === path.length - 1) break;
+      try {
+        await menus.nth(level + 1).waitFor({ timeout: 3000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
   }
 }
 
