@@ -3,7 +3,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import type { CollectedCustomer, CollectFailure, CollectResult, Collector, ExternalIdentity } from './collect.face.ts';
-import type { CollectorDeps } from './collect.ts';
+import { bidxColumn, collectable, matchFields, type CollectorDeps, type MatchField } from './collect.ts';
 import { customerEventTypes, type CustomerCreatedEvent } from './customers.events.ts';
 import { violatedUniqueField, type CustomerColumns } from './customers.repository.ts';
 import type { CustomerPatch } from './customers.service.ts';
@@ -22,38 +22,6 @@ import { findAliasHolders } from './merge.repository.ts';
  */
 
 type Rules = Parameters<CollectorDeps['prepare']>[3];
-
-const matchFields = ['mobile', 'email', 'wechatUnionId', 'wechatOpenId'] as const;
-type MatchField = (typeof matchFields)[number];
-const bidxColumn: Record<MatchField, string> = {
-  mobile: 'mobile_bidx',
-  email: 'email_bidx',
-  wechatUnionId: 'wechat_union_id_bidx',
-  wechatOpenId: 'wechat_open_id_bidx',
-};
-
-/** What the collector may write (the owner and the like belong to staff): as `resolve` takes it. */
-const collectable: (keyof CustomerPatch)[] = [
-  'name',
-  'gender',
-  'birthday',
-  'mobile',
-  'email',
-  'wechatOpenId',
-  'wechatUnionId',
-  'idNumber',
-  'address',
-  'country',
-  'province',
-  'city',
-  'district',
-  'occupation',
-  'incomeBand',
-  'education',
-  'externalId',
-  'tags',
-  'attributes',
-];
 
 /** Every column a new customer row may be given, with its type for `jsonb_to_recordset`. */
 const insertColumns: [keyof CustomerColumns, string, string | null][] = [

@@ -32,9 +32,9 @@ export type CollectorDeps = {
 };
 
 /** The identifiers a customer is matched by, strongest first. */
-const matchFields = ['mobile', 'email', 'wechatUnionId', 'wechatOpenId'] as const;
-type MatchField = (typeof matchFields)[number];
-const bidxColumn: Record<MatchField, string> = {
+export const matchFields = ['mobile', 'email', 'wechatUnionId', 'wechatOpenId'] as const;
+export type MatchField = (typeof matchFields)[number];
+export const bidxColumn: Record<MatchField, string> = {
   mobile: 'mobile_bidx',
   email: 'email_bidx',
   wechatUnionId: 'wechat_union_id_bidx',
@@ -42,7 +42,7 @@ const bidxColumn: Record<MatchField, string> = {
 };
 
 /** Profile fields a collector may write (the rest, such as the owner, belong to staff). */
-const collectable: (keyof CustomerPatch)[] = [
+export const collectable: (keyof CustomerPatch)[] = [
   'name',
   'gender',
   'birthday',
