@@ -132,7 +132,11 @@ function procStatus(pid: number): { rss: number; peak: number } {
 /** Starts Kehu (bench/lib/kehu-child.ts) on an existing database and waits until it listens. */
 export async function startKehuProcess(opts: KehuChildOptions): Promise<KehuProcess> {
   const child: ChildProcess = fork(join(import.meta.dirname, 'kehu-child.ts'), [JSON.stringify(opts)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_KEHU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_KEHU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -54,9 +54,16 @@ const LAST_SEEN_STEP_MS = 60_000;
 /** PostgreSQL refusing a value (bad text, bad JSON, too long, a check): that row alone is refused. */
 const dataErrors = new Set(['22P05', '22P02', '22021', '22001', '22003', '22007', '22008', '23514', '54000']);
 
-/** A day (YYYY-MM-DD) in the business time zone. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A day (YYYY-MM-DD) in the business time zone. Formatters are kept: building one cost 5 % of a batch's CPU. */
 function dayIn(timeZone: string, at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
 
 /**

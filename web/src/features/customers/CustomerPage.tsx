@@ -158,7 +158,7 @@ export function CustomerPage() {
 
   if (customer.isLoading) return <FullPageSpin />;
   if (customer.error) {
-    // a merged record: open the customer it lives in now (docs/decisions/0009-merge.md)
+    // a merged record: open the customer it lives in now (docs/decisions/0011-merge.md)
     const into = isApiError(customer.error) ? customer.error.details.mergedInto : null;
     if (typeof into === 'string') return <MergedRedirect to={into} />;
     if (isApiError(customer.error) && (customer.error.status === 404 || customer.error.status === 400))
