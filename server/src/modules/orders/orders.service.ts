@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/auth/actor.ts';
-import type { Queryable } from '../../platform/db/db.ts';
 import { commonErrors, isDomainError } from '../../platform/http/errors.ts';
 import { domainErrorBody } from '../../platform/http/http.plugin.ts';
 import type { ErrorBody } from '../../platform/http/schemas.ts';
@@ -50,16 +49,6 @@ export type OrdersService = ReturnType<typeof createOrdersService>;
 export function createOrdersService(deps: OrdersServiceDeps) {
   const { db, audit, jobs, customers, face, userNames } = deps;
 
-  async function storeNames(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    // a page names a handful of stores; the face looks touchpoints up one at a time
-    for (const id of new Set(ids)) {
-      const t = await customers.findTouchpoint(q, { id });
-      if (t) out.set(id, t.name);
-    }
-    return out;
-  }
-
   /** Orders as the API shows them, with every name looked up once for the whole page. */
   async function present(rows: OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
@@ -68,10 +57,11 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       db,
       rows.map((r) => r.customer_id),
     );
-    const stores = await storeNames(
+    const touchpoints = await customers.touchpointsByIds(
       db,
       rows.flatMap((r) => (r.store_id ? [r.store_id] : [])),
     );
+    const stores = new Map([...touchpoints].map(([id, t]) => [id, t.name]));
     const users = actorIds.length ? await userNames([...new Set(actorIds)]) : new Map<string, string>();
     return rows.map((r) => toOrder(r, { customers: customerNames, stores, users }));
   }

@@ -11,7 +11,6 @@ export type SourceRow = {
   name: string;
   type: SourceType;
   touchpoint_id: string | null;
-  touchpoint_name: string | null;
   rate_limit: number;
   status: SourceStatus;
   created_at: Date;
@@ -41,22 +40,19 @@ export type KeyLookup = {
   status: SourceStatus;
 };
 
-const sourceColumns = `s.id, s.name, s.type, s.touchpoint_id, t.name as touchpoint_name, s.rate_limit, s.status,
+const sourceColumns = `s.id, s.name, s.type, s.touchpoint_id, s.rate_limit, s.status,
   s.created_at, s.updated_at`;
 
 export const sourcesRepository = {
   async list(q: Queryable): Promise<SourceRow[]> {
     return q.query<SourceRow>(
-      `select ${sourceColumns} from tracking_sources s left join touchpoints t on t.id = s.touchpoint_id
+      `select ${sourceColumns} from tracking_sources s
         order by s.created_at desc, s.id`,
     );
   },
 
   async find(q: Queryable, id: string): Promise<SourceRow | null> {
-    const rows = await q.query<SourceRow>(
-      `select ${sourceColumns} from tracking_sources s left join touchpoints t on t.id = s.touchpoint_id where s.id = $1`,
-      [id],
-    );
+    const rows = await q.query<SourceRow>(`select ${sourceColumns} from tracking_sources s where s.id = $1`, [id]);
     return rows[0] ?? null;
   },
 

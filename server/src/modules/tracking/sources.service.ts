@@ -142,9 +142,13 @@ export function createSourcesService(ctx: TrackingContext) {
   async function present(rows: SourceRow[]): Promise<Source[]> {
     const ids = rows.map((r) => r.id);
     const at = now();
-    const [keyRows, activity] = await Promise.all([
+    const [keyRows, activity, touchpoints] = await Promise.all([
       repo.keysOf(db, ids),
       events.sourceActivity(db, ids, new Date(at.getTime() - 24 * 3600 * 1000), COUNT_CAP),
+      customers.touchpointsByIds(
+        db,
+        rows.flatMap((r) => (r.touchpoint_id ? [r.touchpoint_id] : [])),
+      ),
     ]);
     return rows.map((r) => {
       const a = activity.get(r.id);
@@ -152,7 +156,9 @@ export function createSourcesService(ctx: TrackingContext) {
         id: r.id,
         name: r.name,
         type: r.type,
-        touchpoint: r.touchpoint_id ? { id: r.touchpoint_id, name: r.touchpoint_name ?? '' } : null,
+        touchpoint: r.touchpoint_id
+          ? { id: r.touchpoint_id, name: touchpoints.get(r.touchpoint_id)?.name ?? '' }
+          : null,
         rateLimit: r.rate_limit,
         status: r.status,
         keys: keyRows.filter((k) => k.source_id === r.id).map((k) => toWriteKey(k, at)),

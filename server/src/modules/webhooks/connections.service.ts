@@ -110,14 +110,23 @@ export function createConnectionsService(ctx: WebhooksContext) {
   const { db, audit, crypto, customers, now } = ctx;
   const base = ctx.publicUrl.replace(/\/+$/, '');
 
-  function toConnection(r: ConnectionRow): Connection {
+  /** Touchpoint names come from the customers module (its table), one query for the page. */
+  async function present(rows: ConnectionRow[]): Promise<Connection[]> {
+    const touchpoints = await customers.touchpointsByIds(
+      db,
+      rows.flatMap((r) => (r.touchpoint_id ? [r.touchpoint_id] : [])),
+    );
+    return rows.map((r) => toConnection(r, touchpoints.get(r.touchpoint_id ?? '')?.name ?? ''));
+  }
+
+  function toConnection(r: ConnectionRow, touchpointName: string): Connection {
     return {
       id: r.id,
       kind: r.kind,
       name: r.name,
       shopDomain: r.shop_domain,
       source: r.source,
-      touchpoint: r.touchpoint_id ? { id: r.touchpoint_id, name: r.touchpoint_name ?? '' } : null,
+      touchpoint: r.touchpoint_id ? { id: r.touchpoint_id, name: touchpointName } : null,
       endpointUrl: `${base}${endpointPath(r.kind, r.id)}`,
       createdAt: r.created_at.toISOString(),
       lastDeliveryAt: r.last_delivery_at ? new Date(r.last_delivery_at).toISOString() : null,
@@ -130,7 +139,8 @@ export function createConnectionsService(ctx: WebhooksContext) {
   async function get(id: string): Promise<Connection> {
     const row = await repo.findConnection(db, id, now());
     if (!row) throw commonErrors.notFound('webhookConnection');
-    return toConnection(row);
+    const [connection] = await present([row]);
+    return connection;
   }
 
   async function checkTouchpoint(touchpointId: string | null | undefined): Promise<void> {
@@ -142,7 +152,7 @@ export function createConnectionsService(ctx: WebhooksContext) {
     get,
 
     async list(): Promise<{ items: Connection[] }> {
-      return { items: (await repo.listConnections(db, now())).map(toConnection) };
+      return { items: await present(await repo.listConnections(db, now())) };
     },
 
     /** The secret of a generic connection is returned here and by `regenerateSecret` only: Kehu keeps it encrypted and never shows it again. */

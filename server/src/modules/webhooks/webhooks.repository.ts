@@ -15,7 +15,6 @@ export type ConnectionRow = {
   source: string;
   secret_enc: string;
   touchpoint_id: string | null;
-  touchpoint_name: string | null;
   rejected_count: number;
   last_rejected_at: Date | null;
   last_delivery_at: Date | null;
@@ -61,8 +60,7 @@ export type DeliveryResult = {
 };
 
 const connectionSelect = (where: string) => `
-  select c.id, c.kind, c.name, c.shop_domain, c.source, c.secret_enc, c.touchpoint_id,
-         t.name as touchpoint_name, c.rejected_count, c.last_rejected_at, c.created_at,
+  select c.id, c.kind, c.name, c.shop_domain, c.source, c.secret_enc, c.touchpoint_id, c.rejected_count, c.last_rejected_at, c.created_at,
          (select max(d.received_at) from webhook_deliveries d where d.connection_id = c.id) as last_delivery_at,
          (select count(*)::int from webhook_deliveries d where d.connection_id = c.id and d.outcome in ('processed', 'duplicate')
              and d.received_at > $1::timestamptz - interval '7 days') as processed_7d,
@@ -71,7 +69,6 @@ const connectionSelect = (where: string) => `
          (select count(*)::int from webhook_deliveries d where d.connection_id = c.id and d.outcome = 'failed'
              and d.received_at > $1::timestamptz - interval '7 days') as failed_7d
     from webhook_connections c
-    left join touchpoints t on t.id = c.touchpoint_id
    where ${where}`;
 
 async function mapUnique<T>(work: Promise<T>, field: string): Promise<T> {
