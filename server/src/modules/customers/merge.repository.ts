@@ -123,6 +123,15 @@ async function activeMergeOf(q: Queryable, mergedId: string): Promise<{ id: stri
   return rows[0] ?? null;
 }
 
+/** The customers module's own tables a merge moves row by row (names from code, never input). */
+export type MovableTable = 'activities' | 'customer_identities' | 'customer_aliases' | 'customer_consents';
+const movableIdType: Record<MovableTable, string> = {
+  activities: 'bigint',
+  customer_identities: 'uuid',
+  customer_aliases: 'uuid',
+  customer_consents: 'bigint',
+};
+
 export const mergeRepository = {
   /** Locks the customers (in id order, so two merges of the same pair wait instead of deadlocking); returns those that exist. */
   async lockCustomers(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
@@ -176,64 +185,26 @@ export const mergeRepository = {
 
   // ── moving this module's rows (each returns the moved ids; restore moves exactly those back) ──
 
-  async moveActivities(tx: Queryable, from: string, to: string): Promise<string[]> {
+  /** Moves every row of one of this module's tables from `from` to `to`; returns the moved ids. */
+  async moveRows(tx: Queryable, table: MovableTable, from: string, to: string): Promise<string[]> {
     const rows = await tx.query<{ id: string }>(
-      'update activities set customer_id = $2 where customer_id = $1 returning id::text as id',
+      `update ${table} set customer_id = $2 where customer_id = $1 returning id::text as id`,
       [from, to],
     );
     return rows.map((r) => r.id);
   },
-  async restoreActivities(tx: Queryable, to: string, from: string, ids: readonly string[]): Promise<void> {
-    await tx.query('update activities set customer_id = $2 where customer_id = $1 and id = any($3::bigint[])', [
-      to,
-      from,
-      ids,
-    ]);
-  },
-
-  async moveIdentities(tx: Queryable, from: string, to: string): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(
-      'update customer_identities set customer_id = $2 where customer_id = $1 returning id',
-      [from, to],
+  /** Moves exactly `ids` back (rows added to the survivor since stay with it). */
+  async restoreRows(
+    tx: Queryable,
+    table: MovableTable,
+    to: string,
+    from: string,
+    ids: readonly string[],
+  ): Promise<void> {
+    await tx.query(
+      `update ${table} set customer_id = $2 where customer_id = $1 and id = any($3::${movableIdType[table]}[])`,
+      [to, from, ids],
     );
-    return rows.map((r) => r.id);
-  },
-  async restoreIdentities(tx: Queryable, to: string, from: string, ids: readonly string[]): Promise<void> {
-    await tx.query('update customer_identities set customer_id = $2 where customer_id = $1 and id = any($3::uuid[])', [
-      to,
-      from,
-      ids,
-    ]);
-  },
-
-  async moveAliases(tx: Queryable, from: string, to: string): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(
-      'update customer_aliases set customer_id = $2 where customer_id = $1 returning id',
-      [from, to],
-    );
-    return rows.map((r) => r.id);
-  },
-  async restoreAliases(tx: Queryable, to: string, from: string, ids: readonly string[]): Promise<void> {
-    await tx.query('update customer_aliases set customer_id = $2 where customer_id = $1 and id = any($3::uuid[])', [
-      to,
-      from,
-      ids,
-    ]);
-  },
-
-  async moveConsents(tx: Queryable, from: string, to: string): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(
-      'update customer_consents set customer_id = $2 where customer_id = $1 returning id::text as id',
-      [from, to],
-    );
-    return rows.map((r) => r.id);
-  },
-  async restoreConsents(tx: Queryable, to: string, from: string, ids: readonly string[]): Promise<void> {
-    await tx.query('update customer_consents set customer_id = $2 where customer_id = $1 and id = any($3::bigint[])', [
-      to,
-      from,
-      ids,
-    ]);
   },
 
   async consentState(q: Queryable, customerId: string): Promise<ConsentStateRow[]> {

@@ -269,10 +269,10 @@ export function createMergeService(ctx: CustomersContext, duplicates: Duplicates
       };
 
       const moves: Record<string, string[]> = {
-        timeline: await repo.moveActivities(tx, m, s),
-        identities: await repo.moveIdentities(tx, m, s),
-        aliases: await repo.moveAliases(tx, m, s),
-        consents: await repo.moveConsents(tx, m, s),
+        timeline: await repo.moveRows(tx, 'activities', m, s),
+        identities: await repo.moveRows(tx, 'customer_identities', m, s),
+        aliases: await repo.moveRows(tx, 'customer_aliases', m, s),
+        consents: await repo.moveRows(tx, 'customer_consents', m, s),
         verified: await repo.moveVerified(tx, m, s),
       };
       await repo.mergeConsentState(tx, m, s);
@@ -459,10 +459,10 @@ export function createMergeService(ctx: CustomersContext, duplicates: Duplicates
 
     const moves = await repo.movesOf(tx, merge.id);
     const ids = (name: string) => moves.get(name) ?? [];
-    await repo.restoreActivities(tx, s, m, ids('timeline'));
-    await repo.restoreIdentities(tx, s, m, ids('identities'));
-    await repo.restoreAliases(tx, s, m, ids('aliases'));
-    await repo.restoreConsents(tx, s, m, ids('consents'));
+    await repo.restoreRows(tx, 'activities', s, m, ids('timeline'));
+    await repo.restoreRows(tx, 'customer_identities', s, m, ids('identities'));
+    await repo.restoreRows(tx, 'customer_aliases', s, m, ids('aliases'));
+    await repo.restoreRows(tx, 'customer_consents', s, m, ids('consents'));
     await repo.restoreVerified(tx, s, m, ids('verified'), merge.extras.mergedVerified);
     // consent states as they were, then what the survivor decided after the merge on top of its own
     await repo.setConsentState(tx, m, merge.extras.mergedConsentState ?? []);
