@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { signIn } from '../server/test/auth-fixtures.ts';
 import {
   adminEmail,
   adminPassword,
   newPage,
+  pickCascade,
   screenshot,
   screenshotOnFailure,
   signInWithForm,
@@ -21,25 +21,6 @@ const viewerPassword = 'Viewer-Pass-2026!';
 const mobile = '13912345678';
 
 type Api = Awaited<ReturnType<typeof signIn>>;
-
-/** Walks an open antd Cascader: one column per level. */
-async function pickCascade(page: Page, path: string[]): Promise<void> {
-  const menus = page.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden) .ant-cascader-menu');
-  for (const [level, name] of path.entries()) {
-    const item = menus.nth(level).locator('.ant-cascader-menu-item', { hasText: name }).first();
-    // a click that lands while the dropdown is still moving is lost: click again until the next column opens
-    for (let attempt = 1; ; attempt++) {
-      await item.click();
-      if (level === path.length - 1) break;
-      try {
-        await menus.nth(level + 1).waitFor({ timeout: 3000 });
-        break;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-      }
-    }
-  }
-}
 
 describe('customers in the browser', { timeout: 240_000 }, () => {
   let e2e: E2E;

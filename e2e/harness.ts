@@ -249,3 +249,22 @@ export async function openNav(page: Page, group: string, key: string): Promise<v
 export function formItemOf(page: Page, testId: string) {
   return page.locator('.ant-form-item').filter({ has: page.getByTestId(testId) });
 }
+
+/** Walks an open antd Cascader: one column per level. */
+export async function pickCascade(page: Page, path: string[]): Promise<void> {
+  const menus = page.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden) .ant-cascader-menu');
+  for (const [level, name] of path.entries()) {
+    const item = menus.nth(level).locator('.ant-cascader-menu-item', { hasText: name }).first();
+    // a click that lands while the dropdown is still moving is lost: click again until the next column opens
+    for (let attempt = 1; ; attempt++) {
+      await item.click();
+      if (level === path.length - 1) break;
+      try {
+        await menus.nth(level + 1).waitFor({ timeout: 3000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
+  }
+}

@@ -5,6 +5,7 @@ import {
   adminEmail,
   adminPassword,
   newPage,
+  pickCascade,
   screenshot,
   screenshotOnFailure,
   settle,
@@ -48,8 +49,7 @@ describe('touchpoints and custom attributes in the browser', { timeout: 180_000 
     await page.getByTestId('touchpoint-type').click();
     await pickOption(page, '门店');
     await page.getByTestId('touchpoint-region').click();
-    await page.locator('.ant-cascader-menu-item').filter({ hasText: '广东省' }).first().click();
-    await page.locator('.ant-cascader-menu-item').filter({ hasText: '深圳市' }).first().click();
+    await pickCascade(page, ['广东省', '深圳市']);
     await screenshot(page, 'touchpoints-drawer');
     await page.getByTestId('touchpoint-save').click();
     await page.getByTestId('touchpoint-row-SZ-001').waitFor();
