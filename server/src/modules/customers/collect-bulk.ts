@@ -3,11 +3,24 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import type { CollectedCustomer, CollectFailure, CollectResult, Collector, ExternalIdentity } from './collect.face.ts';
-import { bidxColumn, collectable, matchFields, type CollectorDeps, type MatchField } from './collect.ts';
-import { customerEventTypes, type CustomerCreatedEvent } from './customers.events.ts';
-import { violatedUniqueField, type CustomerColumns } from './customers.repository.ts';
-import type { CustomerPatch } from './customers.service.ts';
-import { blindIndexOf, identitySpecs, maskIdentity } from './identities.ts';
+import {
+  bidxColumn,
+  collectable,
+  matchFields,
+  patchFor,
+  placeholderName,
+  type CollectorDeps,
+  type MatchKeys,
+} from './collect.ts';
+import { customerEventTypes, type CustomerCreatedEvent, type CustomerUpdatedEvent } from './customers.events.ts';
+import {
+  customersRepository as repo,
+  violatedUniqueField,
+  type CustomerColumns,
+  type CustomerRow,
+} from './customers.repository.ts';
+import type { CustomerPatch, PrepareKnown } from './customers.service.ts';
+import { blindIndexOf, identitySpecs } from './identities.ts';
 import { tagsRepository } from './tags.repository.ts';
 import { findAliasHolders } from './merge.repository.ts';
 
@@ -16,9 +29,13 @@ import { findAliasHolders } from './merge.repository.ts';
  * for each input in order, in a fraction of the round trips. One query matches the whole chunk
  * by blind index, external id and identity; rows that match nobody are validated with the API's
  * rules and inserted together (customers, stats rows, identities, timeline rows); a row that
- * matches on "skip" is answered without writing. Everything else (a match to update, a row
- * sharing an identifier with an earlier row of the chunk, lenient input) goes through `resolve`
- * one at a time, after the rows before it are written, so the order of the chunk is kept.
+ * matches on "skip" is answered without writing; a row that matches one customer nobody else
+ * in the chunk matches is checked against that customer (locked and read with the others in one
+ * query) and written with one UPDATE for all of them. Everything else (a row sharing an
+ * identifier with an earlier row of the chunk, several customers matched, lenient input) goes
+ * through `resolve` one at a time, after the rows before it are written, so the order of the
+ * chunk is kept. Each identifier is normalised and indexed once per input (remembered for
+ * `check` then `matchMany` in a dry run), and a check encrypts nothing.
  */
 
 type Rules = Parameters<CollectorDeps['prepare']>[3];
@@ -55,6 +72,9 @@ const insertColumns: [keyof CustomerColumns, string, string | null][] = [
   ['tags', 'text[]', `'{}'::text[]`],
 ];
 
+/** What a matched customer's change may set: any column `prepare` hands back. */
+const updateColumns = insertColumns;
+
 const isBlank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /** Thrown inside the chunk's savepoint when another writer took an identifier meanwhile. */
@@ -63,7 +83,10 @@ class Raced extends Error {}
 type Keyed = {
   input: CollectedCustomer;
   profile: CustomerPatch;
-  keys: Partial<Record<MatchField, { normalised: string; bidx: string }>>;
+  country: string;
+  keys: MatchKeys;
+  /** The keys as `prepare` takes them, so it does not parse the phone again. */
+  known: NonNullable<PrepareKnown['identities']>;
   externalId: string | null;
   ids: readonly ExternalIdentity[];
   /** Every identifier as one string, to notice two rows of a chunk naming the same person. */
@@ -80,7 +103,19 @@ type Pending = {
   changed: string[];
 };
 
-export type BulkCollector = Pick<Collector, 'resolveMany' | 'matchMany' | 'check'>;
+/** A matched customer's change, written with the others of the chunk in one UPDATE. */
+type PendingUpdate = {
+  index: number;
+  keyed: Keyed;
+  id: string;
+  matchedBy: string;
+  at: Date;
+  columns: CustomerColumns;
+  attributes: { set: Record<string, unknown>; unset: string[] } | null;
+  changed: string[];
+};
+
+export type BulkCollector = Pick<Collector, 'resolveMany' | 'matchMany' | 'check' | 'warm'>;
 
 export function createBulkCollector(
   deps: CollectorDeps,
@@ -88,29 +123,38 @@ export function createBulkCollector(
   single: Pick<Collector, 'resolve'>,
 ): BulkCollector {
   const { ctx } = deps;
-  const { crypto, events, now } = ctx;
+  const { crypto, events, face, now } = ctx;
+
+  /** Inputs already keyed (a dry run checks each row, then matches the chunk): parsed once. */
+  const memo = new WeakMap<object, Keyed>();
 
   function keyed(input: CollectedCustomer | Pick<CollectedCustomer, 'profile' | 'ids'>): Keyed {
-    const profile: CustomerPatch = Object.fromEntries(
-      collectable.filter((f) => input.profile[f] !== undefined).map((f) => [f, input.profile[f]]),
-    );
-    const country = (profile.country ?? 'CN') as CountryCode;
+    const done = memo.get(input);
+    if (done) return done;
+    const profile: CustomerPatch = {};
+    for (const f of collectable)
+      if (input.profile[f] !== undefined) (profile as Record<string, unknown>)[f] = input.profile[f];
+    const country = profile.country ?? 'CN';
     const keys: Keyed['keys'] = {};
+    const known: Keyed['known'] = {};
     const tokens: string[] = [];
     for (const field of matchFields) {
       const raw = profile[field];
       if (isBlank(raw)) continue;
-      const normalised = identitySpecs[field].normalise(String(raw), country);
+      const normalised = identitySpecs[field].normalise(String(raw), country as CountryCode);
       const bidx = normalised === null ? null : blindIndexOf(crypto, field, normalised);
       if (normalised === null || bidx === null) continue;
       keys[field] = { normalised, bidx };
+      if (typeof raw === 'string') known[field] = { raw, country, normalised, bidx };
       tokens.push(`${field}:${bidx}`);
     }
     const externalId = isBlank(profile.externalId) ? null : String(profile.externalId);
     if (externalId) tokens.push(`externalId:${externalId}`);
     const ids = input.ids ?? [];
     for (const i of ids) tokens.push(`id:${i.kind}:${i.namespace}:${i.value}`);
-    return { input: input as CollectedCustomer, profile, keys, externalId, ids, tokens };
+    const k: Keyed = { input: input as CollectedCustomer, profile, country, keys, known, externalId, ids, tokens };
+    memo.set(input, k);
+    return k;
   }
 
   /** For each row, every customer its identifiers point at, strongest first (what `resolve` matches on). */
@@ -180,30 +224,27 @@ export function createBulkCollector(
     });
   }
 
-  /** The placeholder `resolve` names a customer with when no name is known. */
-  function placeholderName(k: Keyed): string {
-    if (k.keys.email) return k.keys.email.normalised.split('@')[0];
-    if (k.keys.mobile) return maskIdentity('mobile', k.keys.mobile.normalised);
-    if (k.keys.wechatUnionId ?? k.keys.wechatOpenId) return 'WeChat';
-    return k.ids[0] ? `#${k.ids[0].value}` : '—';
-  }
+  /** `warm`'s work: each input prepared as a new customer under an id of its own, or its 422. */
+  const speculated = new WeakMap<object, { id: string; prepared: Prepared } | { id: string; error: DomainError }>();
 
   /** Validates a row as a new customer; throws the API's 422 naming every field. */
-  function prepareNew(k: Keyed, id: string) {
+  function prepareNew(k: Keyed, id: string, checkOnly = false) {
     const named = !isBlank(k.profile.name);
     const create: CustomerPatch = {
       ...k.profile,
-      name: named ? k.profile.name : placeholderName(k),
+      name: named ? k.profile.name : placeholderName(k.keys, k.ids),
       source: k.input.source,
       touchpointId: k.input.touchpointId ?? null,
     };
-    const prepared = deps.prepare(id, create, null, rules);
+    const prepared = deps.prepare(id, create, null, rules, { identities: k.known, checkOnly });
     return {
       columns: { ...prepared.columns, name: prepared.columns.name ?? create.name!, name_placeholder: !named },
       attributes: prepared.attributes?.set ?? {},
       changed: prepared.changed.filter((f) => f !== 'source' && f !== 'touchpointId'),
     };
   }
+
+  type Prepared = ReturnType<typeof prepareNew>;
 
   async function insertAll(tx: Tx, rows: readonly Pending[]): Promise<void> {
     const records = rows.map((p) => {
@@ -269,15 +310,90 @@ export function createBulkCollector(
     );
   }
 
+  /** The matched customers' changes: one UPDATE (each row sets only its own columns), the timeline, the events. */
+  async function updateAll(tx: Tx, rows: readonly PendingUpdate[]): Promise<void> {
+    const records = rows.map((p) => {
+      const cols = Object.keys(p.columns).filter((c) => p.columns[c as keyof CustomerColumns] !== undefined);
+      // a column added to the table (customers.repository's writable list) must be added here too
+      const unknown = cols.find((c) => !updateColumns.some(([known]) => known === c));
+      if (unknown) throw new Error(`not a column the bulk update writes: ${unknown}`);
+      const r: Record<string, unknown> = {
+        id: p.id,
+        cols,
+        unset: p.attributes?.unset ?? null,
+        attrs: p.attributes?.set ?? null,
+        at: p.at.toISOString(),
+      };
+      for (const [column] of updateColumns) r[column] = p.columns[column] ?? null;
+      return r;
+    });
+    const sets = updateColumns.map(([c]) => `${c} = case when '${c}' = any(r.cols) then r.${c} else c.${c} end`);
+    const updated = await tx.query<{ id: string }>(
+      `update customers c set ${sets.join(', ')},
+         attributes = case when r.unset is null then c.attributes else (c.attributes - r.unset) || r.attrs end,
+         updated_at = r.at
+         from jsonb_to_recordset($1::jsonb) as r(id uuid, cols text[], unset text[], attrs jsonb, at timestamptz,
+              ${updateColumns.map(([c, type]) => `${c} ${type}`).join(', ')})
+        where c.id = r.id
+        returning c.id`,
+      [JSON.stringify(records)],
+    );
+    if (updated.length !== rows.length) throw new Raced(); // deleted in between (we hold the locks: never)
+    const tags = [...new Set(rows.flatMap((p) => p.columns.tags ?? []))];
+    if (tags.length) await tagsRepository.register(tx, tags, rows[0].at);
+    await face.recordActivities(
+      tx,
+      rows.map((p) => ({
+        customerId: p.id,
+        at: p.at,
+        kind: 'profile.updated',
+        module: 'customers',
+        touchpointId: p.keyed.input.touchpointId ?? null,
+        summary: { source: p.keyed.input.source, ...p.keyed.input.summary, fields: p.changed },
+      })),
+    );
+    await events.emitMany<CustomerUpdatedEvent>(
+      tx,
+      rows.map((p) => ({
+        type: customerEventTypes.updated,
+        customerId: p.id,
+        payload: { customerId: p.id, fields: p.changed },
+      })),
+    );
+  }
+
+  /** The matched customers, locked for the rest of the transaction (in id order: two chunks never deadlock). */
+  async function lockMany(tx: Tx, ids: readonly string[]): Promise<Map<string, CustomerRow>> {
+    if (!ids.length) return new Map();
+    await tx.query('select 1 from customers where id = any($1::uuid[]) order by id for update', [[...ids].sort()]);
+    return new Map((await repo.loadCustomers(tx, ids)).map((r) => [r.id, r]));
+  }
+
   const asFailure = (err: unknown): CollectFailure => {
     if (err instanceof DomainError && (err.kind === 'invalid' || err.kind === 'conflict')) return { error: err };
     throw err;
   };
 
   return {
+    warm(inputs, { asNew = true } = {}) {
+      for (const input of inputs) {
+        const k = keyed(input);
+        if (!asNew || input.lenient || speculated.has(input)) continue;
+        const id = randomUUID();
+        try {
+          speculated.set(input, { id, prepared: prepareNew(k, id) });
+        } catch (err) {
+          if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
+          speculated.set(input, { id, error: err });
+        }
+      }
+    },
+
     check(input) {
+      const warmed = speculated.get(input);
+      if (warmed) return 'error' in warmed ? warmed.error : null;
       try {
-        prepareNew(keyed(input), randomUUID());
+        prepareNew(keyed(input), randomUUID(), true);
         return null;
       } catch (err) {
         if (err instanceof DomainError && err.kind === 'invalid') return err;
@@ -295,8 +411,32 @@ export function createBulkCollector(
       const out: (CollectResult | CollectFailure)[] = new Array(inputs.length);
       const rows = inputs.map(keyed);
       const hits = await candidatesMany(tx, rows);
+
+      // who each row would write on its own: a customer matched by one row only can be updated in bulk
+      const matchedBy = new Map<string, number>();
+      for (const found of hits)
+        for (const id of new Set(found.map((h) => h.customerId))) matchedBy.set(id, (matchedBy.get(id) ?? 0) + 1);
       const seen = new Set<string>();
+      const plan = rows.map((row, index) => {
+        const repeats = row.tokens.some((t) => seen.has(t));
+        for (const t of row.tokens) seen.add(t);
+        const found = hits[index];
+        const distinct = new Set(found.map((h) => h.customerId));
+        // every id is someone's already (`resolve` would link it otherwise), and that someone is the match
+        const idsHeld = row.ids.every((i) => found.some((h) => h.by === `${i.kind}:${i.namespace}`));
+        if (repeats || row.input.lenient) return 'one' as const;
+        if (found.length === 0) return 'new' as const;
+        if (distinct.size !== 1 || !idsHeld) return 'one' as const;
+        if (row.input.onMatch === 'skip') return 'skip' as const;
+        return matchedBy.get(found[0].customerId) === 1 ? ('update' as const) : ('one' as const);
+      });
+      const current = await lockMany(
+        tx,
+        rows.flatMap((_, i) => (plan[i] === 'update' ? [hits[i][0].customerId] : [])),
+      );
+
       let pending: Pending[] = [];
+      let updates: PendingUpdate[] = [];
 
       const one = async (index: number) => {
         try {
@@ -307,12 +447,16 @@ export function createBulkCollector(
       };
 
       const flush = async () => {
-        if (!pending.length) return;
-        const batch = pending;
+        if (!pending.length && !updates.length) return;
+        const [created, changed] = [pending, updates];
         pending = [];
+        updates = [];
         try {
-          await tx.transaction((sp) => insertAll(sp, batch));
-          for (const p of batch) {
+          await tx.transaction(async (sp) => {
+            if (created.length) await insertAll(sp, created);
+            if (changed.length) await updateAll(sp, changed);
+          });
+          for (const p of created) {
             out[p.index] = {
               customerId: p.id,
               outcome: 'created',
@@ -322,30 +466,49 @@ export function createBulkCollector(
               changed: p.changed,
             };
           }
+          for (const p of changed) {
+            out[p.index] = {
+              customerId: p.id,
+              outcome: 'updated',
+              matchedBy: p.matchedBy,
+              dropped: [],
+              conflicts: [],
+              changed: p.changed,
+            };
+          }
         } catch (err) {
           if (!(err instanceof Raced) && violatedUniqueField(err) === null) throw err;
           // someone else wrote one of these people meanwhile: one at a time, each matching afresh
-          for (const p of batch) await one(p.index);
+          for (const index of [...created, ...changed].map((p) => p.index).sort((a, b) => a - b)) await one(index);
         }
       };
 
       for (let index = 0; index < rows.length; index++) {
         const row = rows[index];
         const input = row.input;
-        const repeats = row.tokens.some((t) => seen.has(t));
-        for (const t of row.tokens) seen.add(t);
         const found = hits[index];
-        const distinct = new Set(found.map((h) => h.customerId));
-        const idsHeld = row.ids.every((i) => found.some((h) => h.by === `${i.kind}:${i.namespace}`));
+        const step = plan[index];
+        const locked = step === 'update' ? current.get(found[0].customerId) : undefined;
 
-        if (!repeats && !input.lenient && found.length === 0) {
-          const id = randomUUID();
-          try {
-            pending.push({ index, keyed: row, id, at: input.at ?? now(), ...prepareNew(row, id) });
-          } catch (err) {
-            out[index] = asFailure(err);
+        if (step === 'new') {
+          const warmed = speculated.get(input);
+          speculated.delete(input);
+          if (warmed && 'error' in warmed) out[index] = asFailure(warmed.error);
+          else {
+            const id = warmed?.id ?? randomUUID();
+            try {
+              pending.push({
+                index,
+                keyed: row,
+                id,
+                at: input.at ?? now(),
+                ...(warmed?.prepared ?? prepareNew(row, id)),
+              });
+            } catch (err) {
+              out[index] = asFailure(err);
+            }
           }
-        } else if (!repeats && input.onMatch === 'skip' && distinct.size === 1 && idsHeld) {
+        } else if (step === 'skip') {
           out[index] = {
             customerId: found[0].customerId,
             outcome: 'skipped',
@@ -354,6 +517,29 @@ export function createBulkCollector(
             conflicts: [],
             changed: [],
           };
+        } else if (locked) {
+          // what `resolve` does with a match, minus the writes: fill or overwrite, checked with the API's rules
+          const base = { customerId: locked.id, matchedBy: found[0].by, dropped: [], conflicts: [] };
+          try {
+            const patch = patchFor(locked, row.profile, input);
+            const prepared = deps.prepare(locked.id, patch, locked, rules, { identities: row.known });
+            if (prepared.changed.length === 0) out[index] = { ...base, outcome: 'unchanged', changed: [] };
+            else {
+              if (prepared.columns.name !== undefined) prepared.columns.name_placeholder = false;
+              updates.push({
+                index,
+                keyed: row,
+                id: locked.id,
+                matchedBy: found[0].by,
+                at: input.at ?? now(),
+                columns: prepared.columns,
+                attributes: prepared.attributes,
+                changed: prepared.changed,
+              });
+            }
+          } catch (err) {
+            out[index] = asFailure(err);
+          }
         } else {
           await flush();
           await one(index);

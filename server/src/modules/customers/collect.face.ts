@@ -91,4 +91,11 @@ export type Collector = {
   ): Promise<({ customerId: string; matchedBy: string } | null)[]>;
   /** The 422 `resolve` would refuse this input with as a new customer, or null; writes and reads nothing (dry runs). */
   check(input: CollectedCustomer): DomainError | null;
+  /**
+   * A head start for `resolveMany` that needs no database: normalises, indexes, checks and
+   * encrypts each input as a new customer, remembered by input object, so an import does it for
+   * its next chunk while the previous one is being written. Never required; never writes.
+   * `asNew: false` only normalises and indexes (rows expected to match: nothing to encrypt).
+   */
+  warm(inputs: readonly CollectedCustomer[], options?: { asNew?: boolean }): void;
 };

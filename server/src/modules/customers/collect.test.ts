@@ -8,7 +8,7 @@ import {
   type ClockedKehu,
   type Session,
 } from '../../../test/auth-fixtures.ts';
-import type { CollectedCustomer, Collector } from './index.ts';
+import type { CollectedCustomer, CollectFailure, CollectResult, Collector } from './index.ts';
 
 /**
  * The collector is what the tracking API, forms, webhooks and imports write customers through;
@@ -144,5 +144,60 @@ describe('customers: collecting a customer from outside (match, create, fill, ov
     ]);
     assert.equal(results[0].customerId, results[1].customerId);
     assert.deepEqual(results.map((r) => r.outcome).sort(), ['created', 'unchanged']);
+  });
+
+  it('resolveMany writes a chunk as resolve would row by row: new rows together, matched ones in one update', async () => {
+    const many = (inputs: (Partial<CollectedCustomer> & Pick<CollectedCustomer, 'profile'>)[]) =>
+      kehu.db.transaction((tx) =>
+        collector.resolveMany(
+          tx,
+          inputs.map((i) => ({ onMatch: 'fillEmpty' as const, source: 'import', ...i })),
+        ),
+      );
+    const ok = (r: CollectResult | CollectFailure) => {
+      assert.ok('outcome' in r, JSON.stringify(r));
+      return r;
+    };
+    const first = (
+      await many([
+        { profile: { mobile: '13700137001', tags: ['甲'] } },
+        { profile: { name: '吴二', email: 'wu2@example.com', occupation: '教师' } },
+        { profile: { name: '郑三', mobile: '13700137003' } },
+        { profile: { name: '冯四', mobile: '13700137004' } },
+      ])
+    ).map(ok);
+    assert.deepEqual(
+      first.map((r) => r.outcome),
+      ['created', 'created', 'created', 'created'],
+    );
+    const second = await many([
+      {
+        profile: { mobile: '137 0013 7001', name: '王一', email: 'wang1@example.com', tags: ['乙'] },
+        summary: { importId: 'x' },
+      },
+      { profile: { email: 'WU2@example.com', occupation: '医生', education: '本科' } },
+      { profile: { mobile: '13700137003', name: '郑三' } },
+      { profile: { mobile: '13700137004', birthday: '2999-01-01' } },
+      { profile: { mobile: '13700137005', name: '新人' } },
+    ]);
+    const [wang, wu, zheng] = second.slice(0, 3).map(ok);
+    assert.deepEqual([wang.outcome, wang.matchedBy, wang.changed], ['updated', 'mobile', ['name', 'email', 'tags']]);
+    assert.equal(wang.customerId, first[0].customerId);
+    assert.deepEqual([wu.outcome, wu.matchedBy, wu.changed], ['updated', 'email', ['education']]);
+    assert.equal(zheng.outcome, 'unchanged');
+    assert.ok('error' in second[3] && second[3].error.kind === 'invalid', 'a birthday in the future is refused');
+    assert.equal(ok(second[4]).outcome, 'created');
+
+    const c = await customer(first[0].customerId);
+    assert.equal(c.name, '王一', 'a real name replaces the made-up one');
+    assert.deepEqual(c.tags, ['甲', '乙']);
+    assert.equal((await collector.match(kehu.db, { profile: { email: 'wang1@example.com' } }))?.customerId, c.id);
+    const w = await customer(first[1].customerId);
+    assert.deepEqual([w.occupation, w.education], ['教师', '本科']);
+    const timeline = (await admin.call('GET', `/customers/${c.id}/timeline`)).json().items;
+    const change = timeline.find((i: { kind: string }) => i.kind === 'profile.updated');
+    assert.deepEqual(change.summary.fields, ['name', 'email', 'tags']);
+    assert.equal(change.summary.importId, 'x');
+    assert.equal((await customer(first[3].customerId)).birthday, null, 'the refused row wrote nothing');
   });
 });

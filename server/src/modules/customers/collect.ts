@@ -12,7 +12,7 @@ import {
   type CustomerColumns,
   type CustomerRow,
 } from './customers.repository.ts';
-import type { CustomerPatch } from './customers.service.ts';
+import type { CustomerPatch, PrepareKnown } from './customers.service.ts';
 import type { AttributeChanges } from './attributes.service.ts';
 import { blindIndexOf, identityFields, identitySpecs, maskIdentity, type IdentityField } from './identities.ts';
 import { tagsRepository } from './tags.repository.ts';
@@ -28,7 +28,7 @@ type Prepared = { columns: CustomerColumns; attributes: AttributeChanges | null;
 export type CollectorDeps = {
   ctx: CustomersContext;
   rules(): Promise<Rules>;
-  prepare(id: string, input: CustomerPatch, current: CustomerRow | null, rules: Rules): Prepared;
+  prepare(id: string, input: CustomerPatch, current: CustomerRow | null, rules: Rules, known?: PrepareKnown): Prepared;
 };
 
 /** The identifiers a customer is matched by, strongest first. */
@@ -87,6 +87,61 @@ function withoutField(patch: CustomerPatch, field: string): CustomerPatch {
   return next;
 }
 
+/** Normalised identifiers with their blind indexes, as matched on. */
+export type MatchKeys = Partial<Record<MatchField, { normalised: string; bidx: string }>>;
+
+/** A name when the collector knows none: the email's local part, a masked mobile, or the first id. */
+export function placeholderName(keys: MatchKeys, ids: readonly ExternalIdentity[]): string {
+  if (keys.email) return keys.email.normalised.split('@')[0];
+  if (keys.mobile) return maskIdentity('mobile', keys.mobile.normalised);
+  if (keys.wechatUnionId ?? keys.wechatOpenId) return 'WeChat';
+  return ids[0] ? `#${ids[0].value}` : '—';
+}
+
+/** Whether the stored value counts as empty for "fill empty fields" (tags and attributes merge key by key). */
+function isEmptyOn(current: CustomerRow, field: keyof CustomerPatch): boolean {
+  if (field === 'name') return current.name_placeholder || current.name.trim() === '';
+  if (field === 'gender') return current.gender === 'unknown';
+  if (field === 'country') return false; // defaulted, never "empty"
+  if ((identityFields as readonly string[]).includes(field)) {
+    return current[`${identitySpecs[field as IdentityField].column}_enc` as keyof CustomerRow] === null;
+  }
+  const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as keyof CustomerRow;
+  return current[column] === null || current[column] === undefined;
+}
+
+/** The part of the collected profile to write on a matched customer. */
+export function patchFor(current: CustomerRow, profile: CustomerPatch, input: CollectedCustomer): CustomerPatch {
+  const patch: CustomerPatch = {};
+  for (const field of collectable) {
+    const value = profile[field];
+    if (value === undefined || isBlank(value)) continue;
+    if (field === 'tags') {
+      const merged = [...new Set([...current.tags, ...(value as string[])])];
+      if (merged.length !== current.tags.length) patch.tags = merged;
+      continue;
+    }
+    if (field === 'attributes') {
+      const attributes = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).filter(
+          ([k, v]) => !isBlank(v) && (input.onMatch === 'overwrite' || current.attributes[k] === undefined),
+        ),
+      );
+      if (Object.keys(attributes).length) patch.attributes = attributes;
+      continue;
+    }
+    if (input.onMatch === 'overwrite' || isEmptyOn(current, field)) {
+      (patch as Record<string, unknown>)[field] = value;
+    }
+  }
+  // region parts travel together, or a city would be checked against the old province
+  if (patch.city !== undefined || patch.district !== undefined) {
+    patch.province ??= profile.province ?? current.province;
+    patch.city ??= profile.city ?? current.city;
+  }
+  return patch;
+}
+
 /** One input at a time; collect-bulk.ts adds the chunked half of the Collector on top. */
 export function createCollector(deps: CollectorDeps, rules: Rules): Pick<Collector, 'resolve' | 'match'> {
   const { ctx } = deps;
@@ -95,7 +150,7 @@ export function createCollector(deps: CollectorDeps, rules: Rules): Pick<Collect
   /** Normalised identifiers with their blind indexes; unusable ones are reported, not matched. */
   function keysOf(profile: CustomerPatch) {
     const country = (profile.country ?? 'CN') as CountryCode;
-    const keys: Partial<Record<MatchField, { normalised: string; bidx: string }>> = {};
+    const keys: MatchKeys = {};
     const invalid: MatchField[] = [];
     for (const field of matchFields) {
       const raw = profile[field];
@@ -162,58 +217,6 @@ export function createCollector(deps: CollectorDeps, rules: Rules): Pick<Collect
       }
     }
     return found;
-  }
-
-  /** Whether the stored value counts as empty for "fill empty fields" (tags and attributes merge key by key). */
-  function isEmptyOn(current: CustomerRow, field: keyof CustomerPatch): boolean {
-    if (field === 'name') return current.name_placeholder || current.name.trim() === '';
-    if (field === 'gender') return current.gender === 'unknown';
-    if (field === 'country') return false; // defaulted, never "empty"
-    if ((identityFields as readonly string[]).includes(field)) {
-      return current[`${identitySpecs[field as IdentityField].column}_enc` as keyof CustomerRow] === null;
-    }
-    const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as keyof CustomerRow;
-    return current[column] === null || current[column] === undefined;
-  }
-
-  /** The part of the collected profile to write on a matched customer. */
-  function patchFor(current: CustomerRow, profile: CustomerPatch, input: CollectedCustomer): CustomerPatch {
-    const patch: CustomerPatch = {};
-    for (const field of collectable) {
-      const value = profile[field];
-      if (value === undefined || isBlank(value)) continue;
-      if (field === 'tags') {
-        const merged = [...new Set([...current.tags, ...(value as string[])])];
-        if (merged.length !== current.tags.length) patch.tags = merged;
-        continue;
-      }
-      if (field === 'attributes') {
-        const attributes = Object.fromEntries(
-          Object.entries(value as Record<string, unknown>).filter(
-            ([k, v]) => !isBlank(v) && (input.onMatch === 'overwrite' || current.attributes[k] === undefined),
-          ),
-        );
-        if (Object.keys(attributes).length) patch.attributes = attributes;
-        continue;
-      }
-      if (input.onMatch === 'overwrite' || isEmptyOn(current, field)) {
-        (patch as Record<string, unknown>)[field] = value;
-      }
-    }
-    // region parts travel together, or a city would be checked against the old province
-    if (patch.city !== undefined || patch.district !== undefined) {
-      patch.province ??= profile.province ?? current.province;
-      patch.city ??= profile.city ?? current.city;
-    }
-    return patch;
-  }
-
-  /** A name when the collector knows none: the email's local part, a masked mobile, or the first id. */
-  function placeholderName(keys: ReturnType<typeof keysOf>['keys'], ids: readonly ExternalIdentity[]): string {
-    if (keys.email) return keys.email.normalised.split('@')[0];
-    if (keys.mobile) return maskIdentity('mobile', keys.mobile.normalised);
-    if (keys.wechatUnionId ?? keys.wechatOpenId) return 'WeChat';
-    return ids[0] ? `#${ids[0].value}` : '—';
   }
 
   /**

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import parsePhoneNumber from 'libphonenumber-js/max';
 import type { FieldEncryption } from '../../platform/crypto/encryption.service.ts';
 import {
   blindIndex,
@@ -16,6 +17,7 @@ import {
   maskIdentity,
   normaliseEmail,
   normaliseIdNumber,
+  CN_MOBILE,
   normaliseMobile,
   openIdentity,
   sealIdentity,
@@ -197,5 +199,24 @@ describe('customer identities', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('takes the shortcut for mainland mobiles only where libphonenumber agrees', () => {
+    const parsed = (input: string) => {
+      const phone = parsePhoneNumber(input, 'CN');
+      const type = phone?.isValid() ? phone.getType() : undefined;
+      return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' ? phone!.number : null;
+    };
+    // every 5-digit start of an 11-digit number beginning with 1, each with a low and a high tail
+    for (let p = 0; p < 10_000; p++) {
+      for (const tail of ['000000', '999999']) {
+        const national = `1${String(p).padStart(4, '0')}${tail}`;
+        const fast = CN_MOBILE.test(national) ? `+86${national}` : null;
+        const slow = parsed(national);
+        assert.equal(fast, slow, national);
+        assert.equal(normaliseMobile(national), slow, national);
+        assert.equal(normaliseMobile(`+86${national}`), parsed(`+86${national}`), `+86${national}`);
+      }
+    }
   });
 });

@@ -20,10 +20,21 @@ type Spec = {
   mask(value: string): string;
 };
 
+/**
+ * libphonenumber's mobile ranges of mainland China (metadata 1.13, `CN` → `mobile`): an
+ * 11-digit national number in them is a valid MOBILE and nothing else (no fixed-line, IDD or
+ * carrier prefix starts like it), so its E.164 form is `+86` and the digits. Imports take most
+ * of their numbers this way without parsing (~30 µs each); identities.test.ts proves the
+ * shortcut agrees with libphonenumber.
+ */
+export const CN_MOBILE = /^1(?:610\d|740[0-5])\d{6}$|^1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}$/;
+
 /** E.164 (`+8613800138000`); only numbers that can be mobiles (SMS reaches them). */
 export function normaliseMobile(raw: string, defaultCountry: CountryCode = 'CN'): string | null {
   // people write (+86) 138-0013-8000 or 138 0013 8000: drop the punctuation, keep a leading +
   const input = raw.normalize('NFKC').replace(/[\s\-().]/g, '');
+  if (defaultCountry === 'CN' && CN_MOBILE.test(input)) return `+86${input}`;
+  if (input.startsWith('+86') && CN_MOBILE.test(input.slice(3))) return input;
   if (!/^\+?\d{5,17}$/.test(input)) return null;
   const phone = parsePhoneNumber(input, defaultCountry);
   if (!phone?.isValid()) return null;
@@ -108,12 +119,11 @@ export function sealIdentity(
   field: IdentityField,
   normalised: string,
   customerId: string,
+  /** The blind index when the caller took it already (collectors match on it first). */
+  bidx: string | null = blindIndexOf(crypto, field, normalised),
 ): { enc: string; bidx: string | null } {
   const column = `${identitySpecs[field].column}_enc`;
-  return {
-    enc: crypto.encrypt(normalised, { table: TABLE, column, rowId: customerId }),
-    bidx: blindIndexOf(crypto, field, normalised),
-  };
+  return { enc: crypto.encrypt(normalised, { table: TABLE, column, rowId: customerId }), bidx };
 }
 
 export function openIdentity(crypto: FieldEncryption, field: IdentityField, enc: string, customerId: string): string {

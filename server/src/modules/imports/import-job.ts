@@ -317,20 +317,28 @@ export async function validateImport(ctx: ImportsContext, importId: string, job:
   const cPlan = row.kind === 'customers' ? await customerPlan(ctx, row) : null;
   const oPlan = row.kind === 'orders' ? await orderPlan(ctx, row) : null;
 
-  const check = async (rows: DataRow[]) => {
+  /** What needs no database (reading each row, checking it as a new customer), done ahead of the previous chunk's writes. */
+  const stage = async (rows: DataRow[]) => {
     const issues: IssueRow[] = [];
-    let valid = 0;
-    let matched = 0;
+    const inputs: CollectedCustomer[] = [];
     if (cPlan) {
-      const inputs: CollectedCustomer[] = [];
-      for (const r of rows) {
+      for (const [k, r] of rows.entries()) {
         const { input, problems } = cPlan.mapper(r.cells);
         // what could be read is checked too, so the row lists every reason at once
         const err = input ? collector.check(input) : null;
         if (err) problems.push(...problemsOf(err, cPlan.columnOf));
         if (problems.length || !input) issues.push(issue(r, problems));
         else inputs.push(input);
+        if (k % YIELD_EVERY === YIELD_EVERY - 1) await yieldToWrites();
       }
+    }
+    return { rows, issues, inputs };
+  };
+
+  const check = async ({ rows, issues, inputs }: Awaited<ReturnType<typeof stage>>) => {
+    let valid = 0;
+    let matched = 0;
+    if (cPlan) {
       valid = inputs.length;
       matched = (await collector.matchMany(db, inputs)).filter(Boolean).length;
     } else if (oPlan) {
@@ -352,7 +360,7 @@ export async function validateImport(ctx: ImportsContext, importId: string, job:
   };
 
   try {
-    await forEachChunk(ctx, row, 0, progress, check);
+    await forEachChunk(ctx, row, 0, progress, stage, check);
   } catch (err) {
     if (!isFileError(err)) throw err;
     await repo.update(db, importId, { status: 'failed', error: err.code, errorParams: err.params }, now());
@@ -363,39 +371,61 @@ export async function validateImport(ctx: ImportsContext, importId: string, job:
   return { importId };
 }
 
+/** Rows staged between two yields to the event loop, so the chunk being written moves on meanwhile. */
+const YIELD_EVERY = 50;
+const yieldToWrites = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Reads the file in chunks; `handle` gets complete orders (an orders file is cut between two
- * order numbers only). Rows up to `after` are read past without being handed over.
+ * Reads the file in chunks; an orders file is cut between two order numbers only. Each chunk is
+ * staged (`stage`: work without the database) while the chunk before it is still being written
+ * (`handle`), and handled after it: writes stay in file order, one chunk at a time, while
+ * parsing, checking and encrypting overlap the database's work. Rows up to `after` are read
+ * past without being handed over (`skipped`).
  */
-async function forEachChunk(
+async function forEachChunk<S>(
   ctx: ImportsContext,
   row: ImportRow,
   after: number,
   progress: { set(share: number): void },
-  handle: (rows: DataRow[], skipped: DataRow[]) => Promise<void>,
+  stage: (rows: DataRow[], skipped: DataRow[]) => Promise<S>,
+  handle: (staged: S) => Promise<void>,
 ) {
   const orderColumn = row.kind === 'orders' ? (row.mapping?.columns ?? []).indexOf('orderNumber') : -1;
   const numberOf = (r: DataRow) => (orderColumn >= 0 ? (r.cells[orderColumn] ?? '').trim() : null);
+  let writing: Promise<void> = Promise.resolve();
+  const next = async (rows: DataRow[], skipped: DataRow[]) => {
+    const staged = await stage(rows, skipped);
+    await writing;
+    writing = handle(staged);
+    writing.catch(() => undefined); // awaited before the next chunk or at the end; not unhandled meanwhile
+  };
   let buffer: DataRow[] = [];
   let skipped: DataRow[] = [];
-  for await (const r of dataRows(ctx, row, (s) => progress.set(s))) {
-    if (r.n <= after) {
-      skipped.push(r);
-      if (skipped.length >= ctx.chunkSize) {
-        await handle([], skipped);
+  try {
+    for await (const r of dataRows(ctx, row, (s) => progress.set(s))) {
+      if (r.n <= after) {
+        skipped.push(r);
+        if (skipped.length >= ctx.chunkSize) {
+          await next([], skipped);
+          skipped = [];
+        }
+        continue;
+      }
+      const full = buffer.length >= ctx.chunkSize;
+      if (full && (orderColumn < 0 || numberOf(r) !== numberOf(buffer[buffer.length - 1]))) {
+        await next(buffer, skipped);
+        buffer = [];
         skipped = [];
       }
-      continue;
+      buffer.push(r);
     }
-    const full = buffer.length >= ctx.chunkSize;
-    if (full && (orderColumn < 0 || numberOf(r) !== numberOf(buffer[buffer.length - 1]))) {
-      await handle(buffer, skipped);
-      buffer = [];
-      skipped = [];
-    }
-    buffer.push(r);
+    if (buffer.length || skipped.length) await next(buffer, skipped);
+  } catch (err) {
+    // a file error while a chunk is still being written: let it finish (or fail) first
+    await writing.catch(() => undefined);
+    throw err;
   }
-  if (buffer.length || skipped.length) await handle(buffer, skipped);
+  await writing;
 }
 
 /**
@@ -414,21 +444,41 @@ export async function runImport(ctx: ImportsContext, importId: string, job: JobC
   const oPlan = row.kind === 'orders' ? await orderPlan(ctx, row) : null;
   let chunks = 0;
 
-  const write = async (rows: DataRow[], skipped: DataRow[]) => {
-    if (oPlan && skipped.length) groupOrders(oPlan, skipped, seen); // remembers their numbers
-    if (!rows.length) return;
-    const counts: Counts = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+  // encrypting ahead pays when rows are new; a re-import (every row a match) would throw it away
+  let mostlyNew = true;
+  /** Reading and checking each row, and encrypting it as a new customer, ahead of the previous chunk's transaction. */
+  const stage = async (rows: DataRow[], skipped: DataRow[]) => {
     const issues: IssueRow[] = [];
+    const inputs: { r: DataRow; input: CollectedCustomer }[] = [];
     if (cPlan) {
-      const inputs: { r: DataRow; input: CollectedCustomer }[] = [];
-      for (const r of rows) {
+      for (const [k, r] of rows.entries()) {
         const { input, problems } = cPlan.mapper(r.cells);
         if (input && !problems.length) inputs.push({ r, input });
         else {
           const err = input ? collector.check(input) : null;
           issues.push(issue(r, [...problems, ...(err ? problemsOf(err, cPlan.columnOf) : [])]));
         }
+        if (k % YIELD_EVERY === YIELD_EVERY - 1) {
+          collector.warm(
+            inputs.slice(-YIELD_EVERY).map((i) => i.input),
+            { asNew: mostlyNew },
+          );
+          await yieldToWrites();
+        }
       }
+      collector.warm(
+        inputs.map((i) => i.input),
+        { asNew: mostlyNew },
+      );
+    }
+    return { rows, skipped, issues, inputs };
+  };
+
+  const write = async ({ rows, skipped, issues, inputs }: Awaited<ReturnType<typeof stage>>) => {
+    if (oPlan && skipped.length) groupOrders(oPlan, skipped, seen); // remembers their numbers
+    if (!rows.length) return;
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+    if (cPlan) {
       await db.transaction(async (tx) => {
         const results = await collector.resolveMany(
           tx,
@@ -441,6 +491,7 @@ export async function runImport(ctx: ImportsContext, importId: string, job: JobC
         counts.failed = issues.length;
         await commit(tx, rows, issues, counts);
       });
+      mostlyNew = counts.created * 2 >= inputs.length;
     } else if (oPlan) {
       const groups = groupOrders(oPlan, rows, seen);
       await lookUpStores(ctx, oPlan, groups);
@@ -505,7 +556,7 @@ export async function runImport(ctx: ImportsContext, importId: string, job: JobC
   };
 
   try {
-    await forEachChunk(ctx, row, row.position, progress, write);
+    await forEachChunk(ctx, row, row.position, progress, stage, write);
   } catch (err) {
     if (err instanceof Superseded) return null;
     if (!isFileError(err)) throw err;

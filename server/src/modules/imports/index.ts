@@ -10,7 +10,7 @@ import { importsRoutes } from './imports.routes.ts';
 export type ImportsModule = { routes: FastifyPluginAsync };
 
 /** Rows per transaction of a run: large enough for bulk statements, small enough to resume cheaply. */
-const CHUNK_SIZE = 500;
+const CHUNK_SIZE = 2000;
 
 /** Bulk import of customers and orders from CSV and XLSX files (offline channels: POS exports, sign-up sheets, member cards). */
 export function createImportsModule(deps: {
