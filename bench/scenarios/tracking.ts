@@ -2,7 +2,7 @@
 // in its own process, how long until a batch is queryable, and the raw limit beside it (the
 // same rows by multi-row INSERT and by COPY straight into the same `events` table).
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,6 +200,7 @@ const copyColumns = `events (source_id, anonymous_id, user_id, type, event, url,
 async function openRaw(target: { databaseUrl?: string; dataDir: string }): Promise<Raw> {
   if (target.databaseUrl) {
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: CONCURRENCY });
+    pool.on('error', () => undefined); // an idle client's error surfaces on the next query instead
     return {
       insert: async (rows, sourceId) => void (await pool.query(rawInsertSql, rawParams(rows, sourceId))),
       async copy(rows, sourceId) {
@@ -248,11 +249,47 @@ async function rawRate(label: string, work: () => Promise<number>): Promise<{ la
 
 // ── one target ──────────────────────────────────────────────────────────────────────────────
 
+/** CPU time (user + system, all threads) a process has used so far, in ms; NaN where /proc is missing. */
+function cpuMsOf(pid: number): number {
+  try {
+    // after the command name (which may hold spaces) come state, ppid, …: utime and stime are fields 14 and 15
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU used so far by each PostgreSQL backend serving Kehu on the bench database (the server runs on this machine). */
+async function serverCpu(url: string): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `select pid from pg_stat_activity where datname = current_database() and application_name = 'kehu'`,
+    );
+    return new Map(rows.map((r) => [r.pid, cpuMsOf(r.pid)]));
+  } finally {
+    await client.end();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+
 type TargetResult = {
   name: string;
   identify: { events: number; perSecond: number };
   load: { events: number; t: Timing; retried: number };
-  queryableMs: number;
+  /** Kehu's own CPU (all its threads) per 100-event batch of the mixed load. */
+  cpuPerBatchMs: number;
+  /** The PostgreSQL backends serving Kehu (same machine): their CPU per batch; NaN on PGlite. */
+  pgCpuPerBatchMs: number;
+  /** Median over the probes: the 200 came back; another connection counted every row of the batch. */
+  queryable: { answeredMs: number; visibleMs: number } | null;
   rawInsert: number;
   rawCopy: number;
   eventsStored: number;
@@ -300,17 +337,39 @@ async function runTarget(ctx: BenchContext, name: string, serverUrl?: string): P
     await sendBatches(kehu.url, source.writeKey, warm);
     const batches = Array.from({ length: total / BATCH }, () => take(it, BATCH));
     ctx.log(`  ${name}: ${total} events in ${batches.length} batches, ${CONCURRENCY} in flight`);
+    const cpu0 = cpuMsOf(kehu.pid);
+    const pg0 = database ? await serverCpu(database.url) : null;
     const load = await sendBatches(kehu.url, source.writeKey, batches);
+    const cpuPerBatchMs = (cpuMsOf(kehu.pid) - cpu0) / batches.length;
+    let pgCpuPerBatchMs = NaN;
+    if (database && pg0) {
+      const pg1 = await serverCpu(database.url);
+      let sum = 0;
+      for (const [pid, ms] of pg1) sum += ms - (pg0.get(pid) ?? 0); // a connection opened meanwhile: all of it
+      pgCpuPerBatchMs = sum / batches.length;
+    }
 
-    // 3. queryable: the 200 comes after the commit, so a query right after the answer sees the batch
-    const probe = take(it, BATCH);
+    // 3. queryable: from sending a batch until a separate connection (another process's pool,
+    //    already connected) counts all of its rows; the 200 comes after the commit, so this is
+    //    the request's round trip plus one query, unless a row is written later
     const raw0 = await openRawWhileRunning(database?.url);
-    let queryableMs = NaN;
+    let queryable: TargetResult['queryable'] = null;
     if (raw0) {
-      const t0 = performance.now();
-      await sendBatches(kehu.url, source.writeKey, [probe]);
-      const seen = await raw0.count(probe.map((m) => m.messageId));
-      queryableMs = seen === probe.length ? performance.now() - t0 : NaN;
+      await raw0.count([]); // the pool's connection is made before the clock starts
+      const answered: number[] = [];
+      const visible: number[] = [];
+      for (let p = 0; p < 7; p++) {
+        const probe = take(it, BATCH);
+        const ids = probe.map((m) => m.messageId);
+        const t0 = performance.now();
+        await sendBatches(kehu.url, source.writeKey, [probe]);
+        answered.push(performance.now() - t0);
+        while ((await raw0.count(ids)) < ids.length) {
+          if (performance.now() - t0 > 10_000) throw new Error('a batch answered 200 was not visible after 10 s');
+        }
+        visible.push(performance.now() - t0);
+      }
+      queryable = { answeredMs: median(answered), visibleMs: median(visible) };
       await raw0.close();
     }
 
@@ -337,7 +396,9 @@ async function runTarget(ctx: BenchContext, name: string, serverUrl?: string): P
         name,
         identify: { events: identified.events, perSecond: identified.t.perSecond * BATCH },
         load: { events: load.events, t: load.t, retried: load.retried },
-        queryableMs,
+        cpuPerBatchMs,
+        pgCpuPerBatchMs,
+        queryable,
         rawInsert: insert.perSecond,
         rawCopy: copy.perSecond,
         eventsStored: stored,
@@ -362,7 +423,9 @@ export const trackingScenario: Scenario = {
   title: 'Tracking API: events/s through /v1/batch (100 events a batch) beside INSERT and COPY of the same rows',
   async run(ctx) {
     const machine = machineLine();
-    const results: TargetResult[] = [await runTarget(ctx, 'PGlite')];
+    // BENCH_TRACKING_ONLY=postgres skips PGlite (comparing changes on the server, run after run)
+    const onlyServer = process.env.BENCH_TRACKING_ONLY === 'postgres' && !!ctx.pgUrl;
+    const results: TargetResult[] = onlyServer ? [] : [await runTarget(ctx, 'PGlite')];
     if (ctx.pgUrl) results.push(await runTarget(ctx, 'PostgreSQL', ctx.pgUrl));
     const rows = results.flatMap((r) => [
       [
@@ -373,6 +436,9 @@ export const trackingScenario: Scenario = {
         `${num(r.load.t.p50)} / ${num(r.load.t.p95)} ms`,
         ratio(r.load.t.perSecond * BATCH, r.rawInsert),
         ratio(r.load.t.perSecond * BATCH, r.rawCopy),
+        Number.isFinite(r.pgCpuPerBatchMs)
+          ? `${num(r.cpuPerBatchMs)} + ${num(r.pgCpuPerBatchMs, 1)}`
+          : num(r.cpuPerBatchMs),
       ],
       [
         r.name,
@@ -382,22 +448,32 @@ export const trackingScenario: Scenario = {
         '',
         '',
         '',
+        '',
       ],
-      [r.name, 'raw multi-row INSERT, same rows', num(r.load.events), num(r.rawInsert), '', '', ''],
-      [r.name, 'raw COPY, same rows', num(r.load.events), num(r.rawCopy), '', '', ''],
+      [r.name, 'raw multi-row INSERT, same rows', num(r.load.events), num(r.rawInsert), '', '', '', ''],
+      [r.name, 'raw COPY, same rows', num(r.load.events), num(r.rawCopy), '', '', '', ''],
     ]);
     const queryable = results
       .map((r) =>
-        Number.isFinite(r.queryableMs)
-          ? `${r.name}: a batch is queryable ${num(r.queryableMs)} ms after it was sent (the answer comes after the commit; this is the round trip plus one query)`
-          : `${r.name}: queryable as soon as answered (2xx only after commit); not probed from a second process`,
+        r.queryable
+          ? `${r.name}: events queryable ${num(r.queryable.visibleMs)} ms after the batch was sent (median of 7 batches: answered 200 after ${num(r.queryable.answeredMs)} ms, then counted in full by a separate connection; the answer comes after the commit)`
+          : `${r.name}: queryable as soon as answered (2xx only after the commit); not probed, PGlite belongs to the Kehu process`,
       )
       .join('\n- ');
     return [
-      `Measured on ${machine}. Kehu runs in its own process; the load comes from the bench process with ${CONCURRENCY} batches in flight, ${BATCH} events each (60 % page, 30 % track, 5 % identify with both ids, 5 % screen; half known users, half anonymous devices). The raw rows go into the same partitioned \`events\` table with the same indexes, without de-duplication, customers, devices or timeline.`,
+      `Measured on ${machine}. Kehu runs in its own process; the load comes from the bench process with ${CONCURRENCY} batches in flight, ${BATCH} events each (60 % page, 30 % track, 5 % identify with both ids, 5 % screen; half known users, half anonymous devices). The raw rows go into the same partitioned \`events\` table with the same indexes, without de-duplication, customers, devices or timeline. "CPU ms / batch" is the CPU time (from /proc) of the Kehu process (all threads) and of the PostgreSQL backends serving it over the mixed load, divided by its batches: steadier than events/s on a shared machine.`,
       '',
       markdownTable({
-        head: ['database', 'what', 'events', 'events/s', 'batch p50 / p95', 'vs raw INSERT', 'vs raw COPY'],
+        head: [
+          'database',
+          'what',
+          'events',
+          'events/s',
+          'batch p50 / p95',
+          'vs raw INSERT',
+          'vs raw COPY',
+          'CPU ms / batch: Kehu + PostgreSQL',
+        ],
         rows,
       }),
       '',

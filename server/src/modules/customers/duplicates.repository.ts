@@ -2,7 +2,6 @@ import type { Queryable } from '../../platform/db/db.ts';
 import {
   aliasMatchFields,
   nameBirthdayGroupMax,
-  nameCityGroupMax,
   pairFingerprintSql,
   ruleScores,
   type DuplicateRule,
@@ -41,17 +40,12 @@ const pairColumns = `d.id, d.customer_a, d.customer_b, d.rules, d.score, d.statu
 
 const scoresJson = JSON.stringify(ruleScores);
 
-/** Pairs within groups of `ids` (arrays of the same length), each pair once: x before y in the group. */
-const groupPairs = (groups: string, rule: string, withCity: boolean) =>
-  withCity
-    ? `select x.id, y.id, ${rule}, null::jsonb from ${groups} g
-         cross join lateral unnest(g.ids, g.cities) with ordinality as x(id, city, i)
-         cross join lateral unnest(g.ids, g.cities) with ordinality as y(id, city, i)
-        where x.i < y.i`
-    : `select x.id, y.id, ${rule}, null::jsonb from ${groups} g
-         cross join lateral unnest(g.ids) with ordinality as x(id, i)
-         cross join lateral unnest(g.ids) with ordinality as y(id, i)
-        where x.i < y.i`;
+/** Pairs within groups of `ids` and their `cities` (arrays of the same length), each pair once: x before y in the group. */
+const groupPairs = (groups: string, rule: string) =>
+  `select x.id, y.id, ${rule}, null::jsonb from ${groups} g
+     cross join lateral unnest(g.ids, g.cities) with ordinality as x(id, city, i)
+     cross join lateral unnest(g.ids, g.cities) with ordinality as y(id, city, i)
+    where x.i < y.i`;
 
 const idNumberSources = `
   select id_number_bidx as bidx, id as customer_id, id::text as row_id, 'profile' as src, id_number_enc as enc
@@ -130,13 +124,9 @@ export const duplicatesRepository = {
     const bday = `(select array_agg(id order by id) as ids, array_agg(city order by id) as cities from customers
                     where birthday is not null and (hashtext(name) & $1) = $2
                     group by name, birthday having count(*) between 2 and $3)`;
-    const place = `(select array_agg(id order by id) as ids from customers
-                     where city is not null and (hashtext(name) & $1) = $2
-                     group by name, city having count(*) between 2 and $4)`;
     return {
-      sql: `${groupPairs(bday, `case when x.city = y.city then 'nameBirthdayCity' else 'nameBirthday' end`, true)}
-            union all ${groupPairs(place, `'nameCity'`, false)}`,
-      params: [buckets - 1, bucket, nameBirthdayGroupMax, nameCityGroupMax],
+      sql: groupPairs(bday, `case when x.city = y.city then 'nameBirthdayCity' else 'nameBirthday' end`),
+      params: [buckets - 1, bucket, nameBirthdayGroupMax],
     };
   },
 
@@ -176,17 +166,10 @@ export const duplicatesRepository = {
                 from me cross join lateral (
                   select id, city from customers o
                    where o.name = me.name and o.birthday = me.birthday and o.id <> me.id limit $2) o
-               where me.birthday is not null),
-            place as (
-              select me.id as me_id, o.id, count(*) over (partition by me.id) as n
-                from me cross join lateral (
-                  select id from customers o where o.name = me.name and o.city = me.city and o.id <> me.id limit $3) o
-               where me.city is not null)
+               where me.birthday is not null)
             select me_id, id, case when me_city = city then 'nameBirthdayCity' else 'nameBirthday' end, null::jsonb
-              from bday where n < $2
-            union all
-            select me_id, id, 'nameCity', null::jsonb from place where n < $3`,
-      params: [ids, nameBirthdayGroupMax, nameCityGroupMax],
+              from bday where n < $2`,
+      params: [ids, nameBirthdayGroupMax],
     };
   },
 

@@ -4,8 +4,9 @@ import type { TraitRule } from './domain/traits.ts';
 
 /**
  * SQL for events (partitioned), event_message_ids, anonymous_profiles, tracking_visits,
- * tracking_refusals and tracking_settings, and nothing else. The write path is a handful of
- * set-based statements per batch, whatever its size.
+ * tracking_refusals and tracking_settings, and nothing else. The write path is a few statements
+ * per batch, whatever its size: one read before the customers are resolved, one write, and one
+ * more when the batch ties devices to customers (their earlier events follow).
  */
 
 export type NewEvent = {
@@ -57,6 +58,28 @@ export type AnonymousSeen = {
   traits: Record<string, unknown>;
 };
 
+/** A device seen in a batch, and the customer to tie it to (when the batch ties it). */
+export type DeviceSeen = AnonymousSeen & { tie: { customerId: string; userId: string | null } | null };
+
+/** A device tied by a batch and what moved with it: its earlier events, the track events among them (latest 100). */
+export type Moved = {
+  anonymousId: string;
+  customerId: string;
+  events: number;
+  tracked: { event: string; at: string; ref: string }[];
+};
+
+export type BatchWritten = {
+  /** The events stored (their messageIds were new), with the customer each was written with. */
+  stored: Map<string, string | null>;
+  /** Each device seen, with its customer as it is after the batch (when asked for). */
+  devices: Map<string, string | null>;
+  /** The (customer, day) pairs whose first view of the day this batch holds. */
+  visits: { customerId: string; day: string }[];
+  /** The devices this batch tied to a customer: their earlier events follow (`moveDeviceEvents`). */
+  tied: { anonymousId: string; customerId: string }[];
+};
+
 export type TrackingSettingsRow = { trait_mapping: TraitRule[]; on_match: 'skip' | 'fillEmpty' | 'overwrite' };
 
 const eventColumns = `id::text as id, source_id, customer_id, anonymous_id, user_id, type, event, url, properties, context,
@@ -68,48 +91,124 @@ export function partitionName(year: number, month: number): string {
 }
 
 export const eventsRepository = {
-  /** The ids among `ids` the source sent before (a read: the claim in the batch's transaction decides). */
-  async knownMessageIds(q: Queryable, sourceId: string, ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await q.query<{ message_id: string }>(
-      'select message_id from event_message_ids where source_id = $1 and message_id = any($2::text[])',
-      [sourceId, [...ids]],
+  /**
+   * What a batch needs to know before it resolves anyone, in one read: the messageIds among
+   * `messageIds` the source sent before (the claim in `writeBatch` decides; this only spares
+   * replays the work) and the devices among `anonymousIds` with their tie as it is now.
+   */
+  async lookup(
+    q: Queryable,
+    sourceId: string,
+    messageIds: readonly string[],
+    anonymousIds: readonly string[],
+  ): Promise<{ replayed: Set<string>; devices: Map<string, AnonymousRow> }> {
+    const replayed = new Set<string>();
+    const devices = new Map<string, AnonymousRow>();
+    if (messageIds.length === 0 && anonymousIds.length === 0) return { replayed, devices };
+    const rows = await q.query<{ k: 'm' | 'a'; id: string; customer_id: string | null; user_id: string | null }>(
+      `select 'm' as k, message_id as id, null::uuid as customer_id, null::text as user_id
+         from event_message_ids where source_id = $1 and message_id = any($2::text[])
+       union all
+       select 'a', anonymous_id, customer_id, user_id from anonymous_profiles where anonymous_id = any($3::text[])`,
+      [sourceId, [...new Set(messageIds)], [...new Set(anonymousIds)]],
     );
-    return new Set(rows.map((r) => r.message_id));
+    for (const r of rows) {
+      if (r.k === 'm') replayed.add(r.id);
+      else devices.set(r.id, { anonymous_id: r.id, customer_id: r.customer_id, user_id: r.user_id });
+    }
+    return { replayed, devices };
   },
 
   /**
-   * One multi-row insert for the whole batch, de-duplicated in the same statement: it claims
-   * the messageIds (sorted, so two batches sharing ids lock them in the same order; a
-   * concurrent claim of the same id waits for the other transaction, then counts as seen) and
-   * inserts only the rows whose id it claimed. Returns the messageIds stored.
+   * A batch's write to this module's tables in one statement (one round trip):
+   * - the devices seen (first/last time, how often, anonymous traits), upserted in id order, which
+   *   also locks them, so two batches sharing devices lock alike and cannot deadlock; a device
+   *   given a tie (`customerId`) takes it only if it is still untied now (history is never
+   *   re-assigned from one customer to another; `moveDeviceEvents` moves its earlier events);
+   * - the events, claiming their messageIds in the same statement (the de-duplication: sorted, so
+   *   two batches sharing ids lock them in the same order; a concurrent claim of the same id
+   *   waits for the other transaction, then counts as seen); an event without a customer of its
+   *   own takes its device's, as the device is after this batch's tie;
+   * - the first view of each (customer, source, day) among the stored page and screen events.
+   * Returns the events stored with their customer, the visits that were new and the devices tied
+   * now (and, when asked, each device's customer).
    */
-  async insertEvents(
+  async writeBatch(
     q: Queryable,
     sourceId: string,
     receivedAt: Date,
-    rows: readonly NewEvent[],
-  ): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
-    const stored = await q.query<{ message_id: string }>(
-      `with v as (
-         select * from unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
-                              $10::jsonb[], $11::timestamptz[], $12::text[])
-           as v(customer_id, anonymous_id, user_id, type, event, url, properties, context, ts, message_id)
+    devices: readonly DeviceSeen[],
+    rows: readonly (NewEvent & { day: string | null })[],
+    /** Also return each device's customer after the write (`devices`; empty otherwise). */
+    withDevices = false,
+  ): Promise<BatchWritten> {
+    const out: BatchWritten = { stored: new Map(), devices: new Map(), visits: [], tied: [] };
+    if (devices.length === 0 && rows.length === 0) return out;
+    const sorted = [...devices].sort((a, b) => (a.anonymousId < b.anonymousId ? -1 : 1));
+    const result = await q.query<{ k: 'e' | 'd' | 'v' | 't'; a: string; b: string | null }>(
+      `with d as (
+         select * from unnest($3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::jsonb[], $8::uuid[], $9::text[])
+           as d(a, f, l, n, t, c, u)
+       ), dev as (
+         insert into anonymous_profiles as p (anonymous_id, first_source_id, first_seen_at, last_seen_at, event_count, traits,
+                                              customer_id, user_id, stitched_at)
+         select d.a, $1, d.f, d.l, d.n, d.t, d.c, case when d.c is not null then d.u end,
+                case when d.c is not null then $2::timestamptz end
+           from d order by d.a
+         on conflict (anonymous_id) do update set
+           first_seen_at = least(p.first_seen_at, excluded.first_seen_at),
+           last_seen_at = greatest(p.last_seen_at, excluded.last_seen_at),
+           event_count = p.event_count + excluded.event_count,
+           traits = p.traits || excluded.traits,
+           customer_id = coalesce(p.customer_id, excluded.customer_id),
+           user_id = case when p.customer_id is null and excluded.customer_id is not null
+                          then coalesce(excluded.user_id, p.user_id) else p.user_id end,
+           stitched_at = case when p.customer_id is null and excluded.customer_id is not null
+                              then excluded.stitched_at else p.stitched_at end
+         returning p.anonymous_id, p.customer_id, p.xmax = 0 as is_new
+       ), v as (
+         select * from unnest($10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::jsonb[],
+                              $17::jsonb[], $18::timestamptz[], $19::text[], $20::date[])
+           as v(customer_id, anonymous_id, user_id, type, event, url, properties, context, ts, message_id, day)
        ), claimed as (
          insert into event_message_ids (source_id, message_id, received_at)
          select $1, v.message_id, $2 from v order by v.message_id
          on conflict do nothing returning message_id
+       ), ins as (
+         insert into events (source_id, customer_id, anonymous_id, user_id, type, event, url, properties, context,
+                             "timestamp", received_at, message_id)
+         select $1, coalesce(v.customer_id, dev.customer_id), v.anonymous_id, v.user_id, v.type, v.event, v.url,
+                v.properties, v.context, v.ts, $2, v.message_id
+           from v join claimed c on c.message_id = v.message_id left join dev on dev.anonymous_id = v.anonymous_id
+         returning message_id, customer_id
+       ), vis as (
+         insert into tracking_visits (customer_id, source_id, day)
+         select distinct i.customer_id, $1::uuid, v.day from ins i join v on v.message_id = i.message_id
+          where v.day is not null and i.customer_id is not null
+          order by 1, 3
+         on conflict do nothing returning customer_id, day
        )
-       insert into events (source_id, customer_id, anonymous_id, user_id, type, event, url, properties, context,
-                           "timestamp", received_at, message_id)
-       select $1, v.customer_id, v.anonymous_id, v.user_id, v.type, v.event, v.url, v.properties, v.context, v.ts, $2,
-              v.message_id
-         from v join claimed c on c.message_id = v.message_id
-       returning message_id`,
+       select 'e' as k, i.message_id as a, i.customer_id::text as b from ins i
+       union all
+       select 'd', dev.anonymous_id, dev.customer_id::text from dev where $21
+       union all
+       select 'v', vis.customer_id::text, vis.day::text from vis
+       union all
+       -- a device holding its tie's customer now was tied by this batch (it only ties devices untied
+       -- when it looked; if another batch tied it to the same customer meanwhile, nothing is left to
+       -- move). One this statement created (xmax 0: no other writer held it) has no earlier events.
+       select 't', dev.anonymous_id, dev.customer_id::text
+         from dev join d on d.a = dev.anonymous_id where d.c is not null and dev.customer_id = d.c and not dev.is_new`,
       [
         sourceId,
         receivedAt,
+        sorted.map((r) => r.anonymousId),
+        sorted.map((r) => r.firstSeenAt.toISOString()),
+        sorted.map((r) => r.lastSeenAt.toISOString()),
+        sorted.map((r) => r.count),
+        sorted.map((r) => JSON.stringify(r.traits)),
+        sorted.map((r) => r.tie?.customerId ?? null),
+        sorted.map((r) => r.tie?.userId ?? null),
         rows.map((r) => r.customerId),
         rows.map((r) => r.anonymousId),
         rows.map((r) => r.userId),
@@ -120,109 +219,52 @@ export const eventsRepository = {
         rows.map((r) => r.context),
         rows.map((r) => r.timestamp.toISOString()),
         rows.map((r) => r.messageId),
+        rows.map((r) => r.day),
+        withDevices,
       ],
     );
-    return new Set(stored.map((r) => r.message_id));
-  },
-
-  async findAnonymous(q: Queryable, ids: readonly string[]): Promise<Map<string, AnonymousRow>> {
-    if (ids.length === 0) return new Map();
-    const rows = await q.query<AnonymousRow>(
-      'select anonymous_id, customer_id, user_id from anonymous_profiles where anonymous_id = any($1::text[])',
-      [[...new Set(ids)]],
-    );
-    return new Map(rows.map((r) => [r.anonymous_id, r]));
+    for (const r of result) {
+      if (r.k === 'e') out.stored.set(r.a, r.b);
+      else if (r.k === 'd') out.devices.set(r.a, r.b);
+      else if (r.k === 'v') out.visits.push({ customerId: r.a, day: r.b! });
+      else out.tied.push({ anonymousId: r.a, customerId: r.b! });
+    }
+    return out;
   },
 
   /**
-   * Records that devices were seen (first/last time, how often, anonymous traits) in one
-   * statement, in id order: it also locks them, so two batches sharing devices take the locks in
-   * the same order and cannot deadlock. Returns each device's tie as it is now.
+   * The earlier events of devices a batch tied move to their customer. A statement of its own,
+   * after `writeBatch` locked the devices: its snapshot holds every event another batch wrote for
+   * them before that lock (a single statement's snapshot would predate them). Returns what moved.
    */
-  async upsertAnonymous(
-    q: Queryable,
-    sourceId: string,
-    rows: readonly AnonymousSeen[],
-  ): Promise<Map<string, AnonymousRow>> {
-    if (rows.length === 0) return new Map();
-    const sorted = [...rows].sort((a, b) => (a.anonymousId < b.anonymousId ? -1 : 1));
-    const out = await q.query<AnonymousRow>(
-      `insert into anonymous_profiles (anonymous_id, first_source_id, first_seen_at, last_seen_at, event_count, traits)
-       select v.a, $1, v.f, v.l, v.n, v.t
-         from unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::jsonb[]) as v(a, f, l, n, t)
-       on conflict (anonymous_id) do update set
-         first_seen_at = least(anonymous_profiles.first_seen_at, excluded.first_seen_at),
-         last_seen_at = greatest(anonymous_profiles.last_seen_at, excluded.last_seen_at),
-         event_count = anonymous_profiles.event_count + excluded.event_count,
-         traits = anonymous_profiles.traits || excluded.traits
-       returning anonymous_id, customer_id, user_id`,
-      [
-        sourceId,
-        sorted.map((r) => r.anonymousId),
-        sorted.map((r) => r.firstSeenAt.toISOString()),
-        sorted.map((r) => r.lastSeenAt.toISOString()),
-        sorted.map((r) => r.count),
-        sorted.map((r) => JSON.stringify(r.traits)),
-      ],
-    );
-    return new Map(out.map((r) => [r.anonymous_id, r]));
-  },
-
-  /**
-   * Ties devices not yet tied to anyone to their customer and moves their earlier events to
-   * that customer, in one statement. A device already tied to someone stays with them (history
-   * is never re-assigned; duplicate review deals with shared devices). Returns what was moved.
-   */
-  async stitch(
-    q: Queryable,
-    pairs: readonly { anonymousId: string; customerId: string; userId: string | null }[],
-    at: Date,
-  ): Promise<
-    {
+  async moveDeviceEvents(q: Queryable, tied: readonly { anonymousId: string; customerId: string }[]): Promise<Moved[]> {
+    if (tied.length === 0) return [];
+    const rows = await q.query<{
       anonymous_id: string;
       customer_id: string;
       events: number;
-      /** The moved track events, latest 100 (the timeline gets a row for each). */
-      tracked: { event: string; at: string; ref: string }[];
-    }[]
-  > {
-    if (pairs.length === 0) return [];
-    const sorted = [...pairs].sort((a, b) => (a.anonymousId < b.anonymousId ? -1 : 1));
-    return q.query(
-      `with s as (
-         update anonymous_profiles p set customer_id = v.c, user_id = coalesce(v.u, p.user_id), stitched_at = $4
-           from unnest($1::text[], $2::uuid[], $3::text[]) as v(a, c, u)
-          where p.anonymous_id = v.a and p.customer_id is null
-          returning p.anonymous_id, p.customer_id
-       ), e as (
-         update events ev set customer_id = s.customer_id
-           from s
-          where ev.anonymous_id = s.anonymous_id and ev.customer_id is null
-          returning ev.anonymous_id, ev.type, ev.event, ev."timestamp", ev.message_id
+      tracked: Moved['tracked'];
+    }>(
+      `with e as (
+         update events ev set customer_id = v.c
+           from unnest($1::text[], $2::uuid[]) as v(a, c)
+          where ev.anonymous_id = v.a and ev.customer_id is null
+          returning ev.anonymous_id, ev.customer_id, ev.type, ev.event, ev."timestamp", ev.message_id
+       ), m as (
+         select e.*, row_number() over (partition by e.anonymous_id, e.type order by e."timestamp" desc) as r from e
        )
-       select s.anonymous_id, s.customer_id, (select count(*) from e where e.anonymous_id = s.anonymous_id)::int as events,
-              (select coalesce(jsonb_agg(jsonb_build_object('event', t.event, 'at', t."timestamp", 'ref', t.message_id)), '[]')
-                 from (select * from e where e.anonymous_id = s.anonymous_id and e.type = 'track'
-                        order by e."timestamp" desc limit 100) t) as tracked
-         from s`,
-      [sorted.map((p) => p.anonymousId), sorted.map((p) => p.customerId), sorted.map((p) => p.userId), at],
+       select m.anonymous_id, m.customer_id, count(*)::int as events,
+              coalesce(jsonb_agg(jsonb_build_object('event', m.event, 'at', m."timestamp", 'ref', m.message_id)
+                                 order by m."timestamp" desc) filter (where m.type = 'track' and m.r <= 100), '[]') as tracked
+         from m group by m.anonymous_id, m.customer_id`,
+      [tied.map((t) => t.anonymousId), tied.map((t) => t.customerId)],
     );
-  },
-
-  /** The first view of each (customer, source, day); returns the pairs that were new. */
-  async claimVisits(
-    q: Queryable,
-    sourceId: string,
-    rows: readonly { customerId: string; day: string }[],
-  ): Promise<{ customer_id: string; day: string }[]> {
-    if (rows.length === 0) return [];
-    const sorted = [...rows].sort((a, b) => (a.customerId + a.day < b.customerId + b.day ? -1 : 1));
-    return q.query(
-      `insert into tracking_visits (customer_id, source_id, day)
-       select v.c, $1, v.d from unnest($2::uuid[], $3::date[]) as v(c, d)
-       on conflict do nothing returning customer_id, day::text as day`,
-      [sourceId, sorted.map((r) => r.customerId), sorted.map((r) => r.day)],
-    );
+    return rows.map((r) => ({
+      anonymousId: r.anonymous_id,
+      customerId: r.customer_id,
+      events: r.events,
+      tracked: r.tracked,
+    }));
   },
 
   async insertRefusals(

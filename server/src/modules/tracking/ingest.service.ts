@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { pgErrorCode, type Tx } from '../../platform/db/db.ts';
 import { isDomainError } from '../../platform/http/errors.ts';
-import type { CollectedCustomer, ExternalIdentity, NewActivity } from '../customers/index.ts';
+import type {
+  CollectedCustomer,
+  CollectFailure,
+  Collector,
+  CollectResult,
+  ExternalIdentity,
+  NewActivity,
+} from '../customers/index.ts';
 import {
   isRefusal,
   parseMessage,
@@ -11,7 +18,7 @@ import {
   type TrackingMessage,
 } from './domain/messages.ts';
 import { mapTraits, maskedTraits } from './domain/traits.ts';
-import { eventsRepository as repo, type AnonymousSeen, type NewEvent } from './events.repository.ts';
+import { eventsRepository as repo, type BatchWritten, type DeviceSeen, type NewEvent } from './events.repository.ts';
 import type { SourceAuth, TrackingSettings } from './sources.service.ts';
 import type { TrackingContext } from './tracking.context.ts';
 
@@ -51,6 +58,10 @@ const APPLIED_TTL_MS = 10 * 60 * 1000;
 /** Last seen moves in steps of a minute: a customer clicking through pages locks their stats row once a minute, not per batch. */
 const LAST_SEEN_STEP_MS = 60_000;
 
+/** A row of a bulk resolve was refused: the run goes again one input at a time. */
+class RunRefused extends Error {}
+const isFailure = (r: CollectResult | CollectFailure): r is CollectFailure => 'error' in r;
+
 /** PostgreSQL refusing a value (bad text, bad JSON, too long, a check): that row alone is refused. */
 const dataErrors = new Set(['22P05', '22P02', '22021', '22001', '22003', '22007', '22008', '23514', '54000']);
 
@@ -67,10 +78,12 @@ function dayIn(timeZone: string, at: Date): string {
 }
 
 /**
- * The write path of the tracking API. A batch costs a fixed number of set-based statements in
- * one transaction (claim messageIds, insert events, record devices, stitch, timeline rows, last
- * seen), plus one collector call per identify, alias, or userId seen for the first time. The
- * caller answers 2xx only after this returns, i.e. after the commit.
+ * The write path of the tracking API. A batch costs a fixed number of statements: one read
+ * (replayed messageIds, devices), the userIds known, then one transaction of three statements
+ * (devices, events and their de-duplication, and visits in one; timeline rows; last seen), and a
+ * fourth when the batch ties devices to customers (their earlier events follow). Identifies and userIds seen for the first time add a transaction with one bulk resolve
+ * per run of them (and a collector call per alias). The caller answers 2xx only after this
+ * returns, i.e. after the commit.
  */
 export function createIngestService(
   ctx: TrackingContext,
@@ -85,6 +98,33 @@ export function createIngestService(
     if (recentlyApplied.size >= 50_000) recentlyApplied.clear();
     recentlyApplied.set(key, { json, at: performance.now() });
   };
+
+  /**
+   * A run of inputs through `resolveMany` in a savepoint, strictly: any row it refuses (a trait
+   * the lenient path would have dropped, a value PostgreSQL refuses) rolls the run back and
+   * returns null, and the caller resolves the run one input at a time, leniently, as before.
+   * Valid input resolves alike either way; only bad input pays for the slow path.
+   */
+  async function resolveRun(
+    tx: Tx,
+    collector: Collector,
+    inputs: readonly CollectedCustomer[],
+  ): Promise<CollectResult[] | null> {
+    if (inputs.length === 0) return [];
+    try {
+      return await tx.transaction(async (sp) => {
+        const results = await collector.resolveMany(
+          sp,
+          inputs.map((i) => ({ ...i, lenient: false })),
+        );
+        if (results.some(isFailure)) throw new RunRefused();
+        return results as CollectResult[];
+      });
+    } catch (err) {
+      if (err instanceof RunRefused || isDomainError(err) || dataErrors.has(pgErrorCode(err) ?? '')) return null;
+      throw err;
+    }
+  }
 
   return {
     /** A whole request refused for a known source (unreadable JSON, too large): the debugger shows it. */
@@ -123,12 +163,30 @@ export function createIngestService(
         seenIds.add(messageId);
         items.push({ index, m, messageId });
       });
-      // replays known already are answered without touching anything (the claim below is what counts)
-      const replayed = await repo.knownMessageIds(
-        db,
-        source.id,
-        items.filter((i) => i.m.messageId).map((i) => i.messageId),
-      );
+      // 2. what is known already, outside any transaction (PGlite has one session). Two reads side
+      //    by side (two connections of the pool on a server): the messageIds sent before and the
+      //    devices named, with their ties (this module's tables, one statement); the userIds that
+      //    are customers already (the customers module's). Replays known already are answered
+      //    without touching anything; the claim in the batch's write is what counts.
+      const anonIds = new Set<string>();
+      const userIds = new Set<string>();
+      for (const { m } of items) {
+        if (m.anonymousId) anonIds.add(m.anonymousId);
+        if (m.userId) userIds.add(m.userId);
+        if (m.previousId) {
+          anonIds.add(m.previousId);
+          userIds.add(m.previousId);
+        }
+      }
+      const [{ replayed, devices }, knownBefore] = await Promise.all([
+        repo.lookup(
+          db,
+          source.id,
+          items.filter((i) => i.m.messageId).map((i) => i.messageId),
+          [...anonIds],
+        ),
+        customers.findByIdentities(db, 'external', TRACKING_NAMESPACE, [...userIds]),
+      ]);
       if (replayed.size) {
         duplicates += items.filter((i) => replayed.has(i.messageId)).length;
         items = items.filter((i) => !replayed.has(i.messageId));
@@ -137,28 +195,16 @@ export function createIngestService(
         if (refused.length) await db.transaction((tx) => recordRefusals(tx, source, opts.receivedAt, refused, raws));
         return { accepted: 0, duplicates, refused };
       }
-
-      // 2. what is known already (outside any transaction: PGlite has one session)
       const settings = await deps.settings();
-      const userIds = new Set<string>();
-      const anonIds = new Set<string>();
-      for (const { m } of items) {
-        if (m.userId) userIds.add(m.userId);
-        if (m.anonymousId) anonIds.add(m.anonymousId);
-        if (m.previousId) {
-          userIds.add(m.previousId);
-          anonIds.add(m.previousId);
-        }
-      }
-      const knownBefore = await customers.findByIdentities(db, 'external', TRACKING_NAMESPACE, [...userIds]);
-      const devices = await repo.findAnonymous(db, [...anonIds]);
       const timeZone = items.some(({ m }) => m.type === 'page' || m.type === 'screen') ? await deps.timeZone() : 'UTC';
 
       // 3. who each message is about. identify, alias and first-seen userIds go through the
       //    collector, all of a batch's in one transaction of their own, ordered by the customer
       //    they will lock: customers are never locked while the batch's events are written, so
-      //    batches touching the same customers cannot deadlock on them. A resolve is idempotent:
-      //    one whose batch fails later is simply repeated when the sender retries.
+      //    batches touching the same customers cannot deadlock on them. Runs of identifies and
+      //    first-seen userIds are resolved together (`resolveMany`: a few statements for the run
+      //    instead of several per customer); an alias needs what came before it, so it ends a run.
+      //    A resolve is idempotent: one whose batch fails later is repeated when the sender retries.
       const refusedBeforeResolve = refused.length;
       let known = new Map(knownBefore);
       let dropped = new Set<number>();
@@ -226,39 +272,83 @@ export function createIngestService(
                   return null;
                 }
               };
-              const bare = (item: Item, ids: ExternalIdentity[]) =>
-                resolve(item, {
-                  ...base,
-                  profile: {},
-                  ids,
-                  onMatch: 'skip',
-                  at: item.m.timestamp,
-                  summary: { trackingSource: source.name },
-                });
+              const bareInput = (item: Item, ids: ExternalIdentity[]): CollectedCustomer => ({
+                ...base,
+                profile: {},
+                ids,
+                onMatch: 'skip',
+                at: item.m.timestamp,
+                summary: { trackingSource: source.name },
+              });
+              const bare = (item: Item, ids: ExternalIdentity[]) => resolve(item, bareInput(item, ids));
+              /** What a resolved identify or first-seen userId tells the rest of the batch. */
+              const settle = (item: Item, customerId: string | null) => {
+                const userId = item.m.userId as string;
+                if (item.m.type === 'identify') {
+                  // the identity's holder keeps the userId's events when the traits matched someone else
+                  if (customerId && !known.has(userId)) known.set(userId, customerId);
+                  if (customerId) applied.push([`${source.id}|${userId}`, JSON.stringify(profileOf(item))]);
+                } else if (customerId) {
+                  known.set(userId, customerId);
+                }
+              };
+
+              let run: { item: Item; input: CollectedCustomer }[] = [];
+              /** userIds an input of the run carries: a later first-seen event of one waits for its result. */
+              let queued = new Set<string>();
+              let waiting: Item[] = [];
+              const flush = async () => {
+                const chunk = run;
+                run = [];
+                queued = new Set();
+                const results = await resolveRun(
+                  tx,
+                  collector,
+                  chunk.map((c) => c.input),
+                );
+                for (const [i, c] of chunk.entries()) {
+                  const r = results?.[i];
+                  settle(c.item, r ? r.customerId : await oneOf(c.item, c.input));
+                }
+                // a first-seen userId whose identify in the run failed makes its customer itself
+                const retry = waiting.filter((w) => !known.has(w.m.userId as string));
+                waiting = [];
+                for (const item of retry) add(item, bareInput(item, [userIdentity(item.m.userId as string)]));
+              };
+              const oneOf = async (item: Item, input: CollectedCustomer) => {
+                if (item.m.type !== 'identify' && known.has(item.m.userId as string))
+                  return known.get(item.m.userId as string)!;
+                return resolve(item, input);
+              };
+              const add = (item: Item, input: CollectedCustomer) => {
+                run.push({ item, input });
+                queued.add(item.m.userId as string);
+              };
+              const flushAll = async () => {
+                while (run.length) await flush();
+              };
 
               for (const item of resolving) {
                 const { m } = item;
                 if (m.type === 'identify' && m.userId) {
-                  const profile = profileOf(item);
-                  const customerId = await resolve(item, {
+                  add(item, {
                     ...base,
-                    profile,
+                    profile: profileOf(item),
                     ids: [userIdentity(m.userId)],
                     onMatch: settings.onMatch,
                     at: m.timestamp,
                     summary: { trackingSource: source.name },
                   });
-                  // the identity's holder keeps the userId's events when the traits matched someone else
-                  if (customerId && !known.has(m.userId)) known.set(m.userId, customerId);
-                  if (customerId) applied.push([`${source.id}|${m.userId}`, JSON.stringify(profile)]);
                 } else if (m.type === 'alias' && m.userId && m.previousId) {
+                  await flushAll();
                   await alias(item, m.userId, m.previousId, bare);
                 } else if (m.userId && !known.has(m.userId)) {
                   // a userId is a person the sender knows: the first event of one makes the customer
-                  const customerId = await bare(item, [userIdentity(m.userId)]);
-                  if (customerId) known.set(m.userId, customerId);
+                  if (queued.has(m.userId)) waiting.push(item);
+                  else add(item, bareInput(item, [userIdentity(m.userId)]));
                 }
               }
+              await flushAll();
             });
             break;
           } catch (err) {
@@ -339,12 +429,12 @@ export function createIngestService(
       async function writeBatch(tx: Tx, oneByOne: boolean): Promise<number> {
         const rows = batch;
 
-        // devices: seen (one sorted upsert, which also locks them), with their tie as it is now
-        const seen = new Map<string, AnonymousSeen>();
+        // devices: seen (first/last time, how often, anonymous traits), with the tie the batch gives them
+        const seen = new Map<string, DeviceSeen>();
         const see = (anon: string, at: Date, count: number) => {
           const s = seen.get(anon);
           if (!s) {
-            seen.set(anon, { anonymousId: anon, firstSeenAt: at, lastSeenAt: at, count, traits: {} });
+            seen.set(anon, { anonymousId: anon, firstSeenAt: at, lastSeenAt: at, count, traits: {}, tie: null });
           } else {
             s.count += count;
             if (at < s.firstSeenAt) s.firstSeenAt = at;
@@ -352,24 +442,23 @@ export function createIngestService(
           }
         };
         for (const { m } of rows) if (m.anonymousId) see(m.anonymousId, m.timestamp, 1);
-        for (const anon of ties.keys()) see(anon, opts.receivedAt, 0);
+        for (const [anon, tie] of ties) {
+          see(anon, opts.receivedAt, 0);
+          seen.get(anon)!.tie = tie;
+        }
         for (const [anon, traits] of anonTraits) {
           const s = seen.get(anon);
           if (s) s.traits = maskedTraits(traits, settings.traitMapping);
         }
-        const now = await repo.upsertAnonymous(tx, source.id, [...seen.values()]);
-        const customerOfDevice = (anon: string) => now.get(anon)?.customer_id ?? ties.get(anon)?.customerId ?? null;
 
-        // the events, one statement that also claims their messageIds (the de-duplication)
-        const events: NewEvent[] = [];
-        const eventItems: Item[] = [];
-        for (const item of rows) {
-          const { m } = item;
-          const customerId =
-            (m.userId ? known.get(m.userId) : null) ?? (m.anonymousId ? customerOfDevice(m.anonymousId) : null) ?? null;
+        const hasCustomer = (m: TrackingMessage) =>
+          (!!m.userId && known.has(m.userId)) ||
+          (!!m.anonymousId && (!!ties.get(m.anonymousId) || !!devices.get(m.anonymousId)?.customer_id));
+        // the events: a message's customer is its userId's; otherwise its device's, as the write finds it
+        const events = rows.map(({ m, messageId }) => {
           const properties = m.type === 'identify' ? maskedTraits(m.properties, settings.traitMapping) : m.properties;
-          events.push({
-            customerId,
+          return {
+            customerId: (m.userId ? known.get(m.userId) : null) ?? null,
             anonymousId: m.anonymousId,
             userId: m.userId,
             type: m.type,
@@ -378,19 +467,21 @@ export function createIngestService(
             properties: JSON.stringify(properties),
             context: JSON.stringify(m.context),
             timestamp: m.timestamp,
-            messageId: item.messageId,
-          });
-          eventItems.push(item);
+            messageId,
+            // the business day of a view of a customer (known by userId or device): their first view
+            // of a day starts a visit. A device another batch ties meanwhile starts its visit next time.
+            day: (m.type === 'page' || m.type === 'screen') && hasCustomer(m) ? dayIn(timeZone, m.timestamp) : null,
+          };
+        });
+        const written = oneByOne
+          ? await writeOneByOne(tx, [...seen.values()], events, rows)
+          : await repo.writeBatch(tx, source.id, opts.receivedAt, [...seen.values()], events);
+        const stored: { row: NewEvent & { day: string | null } }[] = [];
+        for (const row of events) {
+          if (written.stored.has(row.messageId))
+            stored.push({ row: { ...row, customerId: written.stored.get(row.messageId)! } });
         }
-        const stored = await insertClaiming(tx, source.id, opts.receivedAt, events, eventItems, oneByOne, fail);
         duplicates += rows.length - stored.length - (oneByOne ? rows.filter((i) => dropped.has(i.index)).length : 0);
-
-        // ties: devices still untied get their customer, and their earlier events follow
-        const moved = await repo.stitch(
-          tx,
-          [...ties].filter(([anon]) => !now.get(anon)?.customer_id).map(([anonymousId, t]) => ({ anonymousId, ...t })),
-          opts.receivedAt,
-        );
 
         // the timeline: tracked events and groups one row each; page and screen views one row
         // per customer, source and day; a tied device one row saying how much history joined
@@ -405,7 +496,7 @@ export function createIngestService(
             touchpointId: source.touchpointId,
             summary: { trackingSource: source.name, ...summary },
           });
-        const views = new Map<string, { customerId: string; day: string; row: NewEvent }>();
+        const views = new Map<string, NewEvent>();
         for (const { row } of stored) {
           if (!row.customerId) continue;
           if (row.type === 'track') {
@@ -413,33 +504,24 @@ export function createIngestService(
           } else if (row.type === 'group') {
             const groupId = (JSON.parse(row.properties) as { groupId?: string }).groupId ?? null;
             activity(row.customerId, row.timestamp, 'group.joined', { groupId });
-          } else if (row.type === 'page' || row.type === 'screen') {
-            const day = dayIn(timeZone, row.timestamp);
-            const key = `${row.customerId}|${day}`;
+          } else if (row.day) {
+            const key = `${row.customerId}|${row.day}`;
             const v = views.get(key);
-            if (!v || row.timestamp < v.row.timestamp) views.set(key, { customerId: row.customerId, day, row });
+            if (!v || row.timestamp < v.timestamp) views.set(key, row);
           }
         }
-        if (views.size) {
-          const firsts = await repo.claimVisits(
-            tx,
-            source.id,
-            [...views.values()].map((v) => ({ customerId: v.customerId, day: v.day })),
-          );
-          for (const f of firsts) {
-            const v = views.get(`${f.customer_id}|${f.day}`);
-            if (!v) continue;
-            activity(v.customerId, v.row.timestamp, 'visit.started', {
-              type: v.row.type,
-              page: v.row.type === 'page' ? (v.row.url ?? v.row.event) : v.row.event,
-            });
-          }
+        for (const visit of written.visits) {
+          const v = views.get(`${visit.customerId}|${visit.day}`);
+          if (!v) continue;
+          activity(visit.customerId, v.timestamp, 'visit.started', {
+            type: v.type,
+            page: v.type === 'page' ? (v.url ?? v.event) : v.event,
+          });
         }
-        for (const s of moved) {
-          if (s.events > 0) activity(s.customer_id, opts.receivedAt, 'anonymous.stitched', { events: s.events });
+        for (const s of await repo.moveDeviceEvents(tx, written.tied)) {
+          if (s.events > 0) activity(s.customerId, opts.receivedAt, 'anonymous.stitched', { events: s.events });
           // what the visitor did before they were known shows on the timeline like any tracked event
-          for (const t of s.tracked)
-            activity(s.customer_id, new Date(t.at), 'event.tracked', { event: t.event }, t.ref);
+          for (const t of s.tracked) activity(s.customerId, new Date(t.at), 'event.tracked', { event: t.event }, t.ref);
         }
         await customers.recordActivities(tx, activities);
         await customers.touchLastSeenMany(
@@ -451,46 +533,41 @@ export function createIngestService(
         await recordRefusals(tx, source, opts.receivedAt, refused, raws);
         return stored.length;
       }
+
+      /**
+       * The batch as a whole was refused by PostgreSQL: the devices first, then each event in a
+       * savepoint of its own, so only the rows it refuses are refused, and a refused row's
+       * messageId stays unclaimed so a corrected retry is taken.
+       */
+      async function writeOneByOne(
+        tx: Tx,
+        seenDevices: DeviceSeen[],
+        events: (NewEvent & { day: string | null })[],
+        rows: Item[],
+      ): Promise<BatchWritten> {
+        const out = await repo.writeBatch(tx, source.id, opts.receivedAt, seenDevices, [], true);
+        for (const [i, row] of events.entries()) {
+          const customerId = row.customerId ?? (row.anonymousId ? (out.devices.get(row.anonymousId) ?? null) : null);
+          try {
+            const one = await tx.transaction((sp) =>
+              repo.writeBatch(sp, source.id, opts.receivedAt, [], [{ ...row, customerId }]),
+            );
+            for (const [id, c] of one.stored) out.stored.set(id, c);
+            out.visits.push(...one.visits);
+          } catch (err) {
+            const code = pgErrorCode(err);
+            if (!dataErrors.has(code ?? '')) throw err;
+            fail(rows[i], {
+              code: 'invalid_characters',
+              field: '(message)',
+              message: `the database refused a value (${code})`,
+            });
+          }
+        }
+        return out;
+      }
     },
   };
-
-  /**
-   * Inserts the events whose messageIds the source has not sent before, claiming those ids in
-   * the same statement; returns the rows stored. One by one (each in a savepoint) when the batch
-   * as a whole was refused by PostgreSQL: only the rows it refuses are refused, and a refused
-   * row's id stays unclaimed so a corrected retry is taken.
-   */
-  async function insertClaiming(
-    tx: Tx,
-    sourceId: string,
-    receivedAt: Date,
-    rows: NewEvent[],
-    items: Item[],
-    oneByOne: boolean,
-    fail: (item: Item, r: Refusal) => void,
-  ): Promise<{ row: NewEvent; item: Item }[]> {
-    const all = rows.map((row, i) => ({ row, item: items[i] }));
-    if (!oneByOne) {
-      const stored = await repo.insertEvents(tx, sourceId, receivedAt, rows);
-      return all.filter((e) => stored.has(e.row.messageId));
-    }
-    const ok: { row: NewEvent; item: Item }[] = [];
-    for (const entry of all) {
-      try {
-        const stored = await tx.transaction((sp) => repo.insertEvents(sp, sourceId, receivedAt, [entry.row]));
-        if (stored.size) ok.push(entry);
-      } catch (err) {
-        const code = pgErrorCode(err);
-        if (!dataErrors.has(code ?? '')) throw err;
-        fail(entry.item, {
-          code: 'invalid_characters',
-          field: '(message)',
-          message: `the database refused a value (${code})`,
-        });
-      }
-    }
-    return ok;
-  }
 
   async function recordRefusals(
     tx: Tx,

@@ -233,6 +233,38 @@ describe('tracking: identities, anonymous stitching, trait mapping and the timel
     assert.ok((await eventsOf('anonymous_id', 'dev-4')).every((e) => e.customer_id === id));
   });
 
+  it('resolves a batch’s identifies and first-seen userIds together, in order, around an alias and a bad trait', async () => {
+    const res = await post('batch', {
+      batch: [
+        { type: 'identify', userId: 'bulk-1', traits: { name: '钱一', email: 'bulk1@example.com' } },
+        { type: 'track', userId: 'bulk-1', event: 'Joined' },
+        { type: 'track', userId: 'bulk-2', event: 'First seen' },
+        { type: 'identify', userId: 'bulk-2', traits: { name: '钱二' } },
+        { type: 'identify', userId: 'bulk-1', traits: { name: '钱一一' } },
+        { type: 'alias', previousId: 'bulk-2', userId: 'bulk-2-app' },
+        { type: 'identify', userId: 'bulk-3', traits: { name: '钱三', phone: '12345' } },
+        { type: 'track', userId: 'bulk-3', event: 'Joined' },
+      ],
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const [one, two, app, three] = await Promise.all(['bulk-1', 'bulk-2', 'bulk-2-app', 'bulk-3'].map(customerOf));
+    assert.ok(one && two && three);
+    assert.equal(new Set([one, two, three]).size, 3, 'three people, one customer each');
+    assert.equal(app, two, 'the alias joined the customer made earlier in the batch');
+    assert.equal((await customer(one)).name, '钱一', 'a later identify fills, never overwrites (fillEmpty)');
+    assert.equal((await customer(two)).name, '钱二', 'the identify after the first-seen event named the customer');
+    const c3 = await customer(three);
+    assert.equal(c3.name, '钱三');
+    assert.equal(c3.mobile, null, 'the bad mobile was dropped, the rest kept (lenient)');
+    const joined = await kehu.db.query<{ user_id: string; customer_id: string }>(
+      `select user_id, customer_id from events where event = 'Joined' order by user_id`,
+    );
+    assert.deepEqual(
+      joined.map((e) => e.customer_id),
+      [one, three],
+    );
+  });
+
   it('maps traits as configured: custom fields and attributes, overwrite on a match; refuses unknown fields', async () => {
     const defaults = await admin.call('GET', '/tracking/settings');
     assert.equal(defaults.statusCode, 200);
