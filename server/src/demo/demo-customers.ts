@@ -21,6 +21,7 @@ import { regionTree } from '../modules/customers/regions.ts';
  * in one transaction, so it is all there or not at all.
  */
 export const demoCustomerCount = 5_000;
+export const demoCustomersPresent = 'demo customers present';
 const SEED = 20_260_101;
 /** Repeat and loyal buyers' order counts × this lands near 50,000 orders for 5,000 customers. */
 const ORDER_RATE = 8;
@@ -170,7 +171,7 @@ export async function loadDemoCustomers(deps: {
   now: () => Date;
 }): Promise<string[]> {
   const { db } = deps;
-  if (await deps.customers.seeder.hasCustomers(db)) return ['demo customers present'];
+  if (await deps.customers.seeder.hasCustomers(db)) return [demoCustomersPresent];
   const started = Date.now();
   const now = deps.now();
   const nowMs = now.getTime();
@@ -307,6 +308,7 @@ export async function loadDemoCustomers(deps: {
         createdAt: new Date(createdMs),
       };
     });
+    plantDuplicates(customerRows);
     const seeded = await deps.customers.seeder.seedCustomers(tx, customerRows);
 
     // ── orders ──────────────────────────────────────────────────────────────────────
@@ -419,12 +421,37 @@ export async function loadDemoCustomers(deps: {
     };
   });
 
-  if (!summary) return ['demo customers present'];
+  if (!summary) return [demoCustomersPresent];
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   return [
     `demo customers loaded in ${seconds} s: ${summary.customers} customers, ${summary.orders} orders ` +
       `(${summary.items} lines), ${summary.notes} notes, ${summary.touchpoints} touchpoints`,
   ];
+}
+
+/** How many demo customers are a second registration of an earlier one (see plantDuplicates). */
+export const demoDuplicateCount = 16;
+
+/**
+ * A few people registered twice (a new mobile, at another store or event), as every real
+ * customer base has: the last customers take the name, gender and birthday of earlier ones, most
+ * also their city, so the duplicate review has pairs to show (name + birthday + city, or name +
+ * birthday). Their own mobiles, orders and history stay theirs, like a real second account.
+ */
+function plantDuplicates(rows: SeedCustomer[]): void {
+  const originals = rows.filter((r) => r.birthday !== null && r.name.length >= 2).slice(0, 400);
+  for (let k = 0; k < demoDuplicateCount; k++) {
+    const original = originals[(k * 23 + 7) % originals.length];
+    const second = rows[rows.length - 1 - k];
+    second.name = original.name;
+    second.gender = original.gender;
+    second.birthday = original.birthday;
+    if (k % 4 !== 3) {
+      second.province = original.province;
+      second.city = original.city;
+      second.district = original.district;
+    }
+  }
 }
 
 /** The demo's sales and service users (by their demo e-mail), when they exist. */

@@ -68,6 +68,7 @@ describe('demo business', () => {
           collector: () => Promise.reject(new Error('the demo collects nothing')),
           crypto: kehu.platform.crypto,
         }),
+        timeZone: (q) => kehu.platform.settings.timeZone(q),
       }),
     };
     const notes = await loadDemo({

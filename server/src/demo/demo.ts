@@ -4,7 +4,7 @@ import { defaultSettings, type SettingsService } from '../platform/settings/sett
 import type { CustomersModule } from '../modules/customers/index.ts';
 import type { OrdersModule } from '../modules/orders/index.ts';
 import type { DepartmentSeed, StaffModule, UserSeed } from '../modules/staff/index.ts';
-import { loadDemoCustomers } from './demo-customers.ts';
+import { demoCustomersPresent, loadDemoCustomers } from './demo-customers.ts';
 
 /**
  * The demo business: 悦享生活, a Chinese lifestyle retail brand with stores in several provinces
@@ -56,6 +56,43 @@ export const demoUsers: UserSeed[] = [
   { name: '吴昊', email: 'viewer@demo.kehu.cn', roles: ['read_only'], department: '售后部', password: demoPassword },
 ];
 
+/** Example segments a marketer would start with (rule format: docs/api/segment-rules.md). */
+export const demoSegments = [
+  {
+    name: '高价值女性客户',
+    description: '近一年消费满 3000 元的女性客户',
+    rules: {
+      version: 1,
+      and: [
+        { field: 'profile.gender', op: 'in', value: ['female'] },
+        { field: 'orders.total', op: 'gte', value: '3000', window: { lastDays: 365 } },
+      ],
+    },
+  },
+  {
+    name: '90 天未复购的老客',
+    description: '下过两单以上，最近一单在 90 天前',
+    rules: {
+      version: 1,
+      and: [
+        { field: 'orders.count', op: 'gte', value: 2 },
+        { field: 'orders.lastOrderAt', op: 'moreThanDaysAgo', value: 90 },
+      ],
+    },
+  },
+  {
+    name: '美妆或母婴兴趣人群',
+    description: '带“美妆达人”或“母婴”标签，或近半年买过两次以上',
+    rules: {
+      version: 1,
+      or: [
+        { field: 'tags', op: 'hasAny', value: ['美妆达人', '母婴'] },
+        { field: 'orders.count', op: 'gte', value: 2, window: { lastDays: 180 } },
+      ],
+    },
+  },
+];
+
 /** Should this start load the demo business? `KEHU_DEMO=1` always, `0` never, unset: a new embedded database. */
 export async function wantsDemo(config: Config, db: Db, staff: StaffModule): Promise<boolean> {
   if (config.demo === 'on') return true;
@@ -73,6 +110,11 @@ export async function loadDemo(deps: {
     orders: Pick<OrdersModule, 'seeder'>;
     now: () => Date;
   };
+  /**
+   * Work the other modules do once the demo customers are new (queue the first scoring and the
+   * duplicate scan, add example segments), so no screen of a first start is empty.
+   */
+  afterCustomers?: () => Promise<string[]>;
 }): Promise<string[]> {
   const result = await deps.staff.seeder.seed(departments, demoUsers);
   const current = await deps.settings.get();
@@ -81,6 +123,7 @@ export async function loadDemo(deps: {
   }
   // after the staff: customers are owned by the demo's sales users
   const business = await loadDemoCustomers(deps.business);
+  if (deps.afterCustomers && !business.includes(demoCustomersPresent)) business.push(...(await deps.afterCustomers()));
   const width = Math.max(...demoUsers.map((u) => u.email.length));
   return [
     result.users
