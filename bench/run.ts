@@ -9,6 +9,8 @@ import { httpScenario } from './scenarios/http.ts';
 import { importsScenario } from './scenarios/imports.ts';
 import { longQueryScenario } from './scenarios/long-query.ts';
 import { mergeScenario } from './scenarios/merge.ts';
+import { scoringScenario } from './scenarios/scoring.ts';
+import { segmentsScenario } from './scenarios/segments.ts';
 import { trackingScenario } from './scenarios/tracking.ts';
 import type { BenchContext, Scenario } from './scenarios/types.ts';
 import { writeSection } from './lib/report.ts';
@@ -23,6 +25,8 @@ const scenarios: Scenario[] = [
   importsScenario,
   trackingScenario,
   mergeScenario,
+  segmentsScenario,
+  scoringScenario,
 ];
 // BENCH_DOC: write a trial run (a small BENCH_SCALE, a busy machine) somewhere other than the published figures
 const docPath = process.env.BENCH_DOC || join(import.meta.dirname, '../docs/performance.md');

@@ -7,15 +7,17 @@ import type { GuardOptions } from './platform/auth/actor.ts';
 import { bootstrapAdministrator, createAuth } from './platform/auth/auth.ts';
 import type { Mailer } from './platform/mail/mailer.ts';
 import { createPlatform, type Platform } from './platform/platform.ts';
-import { createCustomersModule, type CustomersFace } from './modules/customers/index.ts';
+import { createCustomersModule, FIND_DUPLICATES_JOB, type CustomersFace } from './modules/customers/index.ts';
 import { createOrdersModule, type OrdersFace } from './modules/orders/index.ts';
 import { createStaffModule } from './modules/staff/index.ts';
 import { createFormsModule } from './modules/forms/index.ts';
 import { createTrackingModule } from './modules/tracking/index.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createImportsModule } from './modules/imports/index.ts';
+import { createSegmentsModule } from './modules/segments/index.ts';
+import { createScoringModule, SCORING_RECOMPUTE_JOB } from './modules/scoring/index.ts';
 import { buildApp, type KehuApp } from './app.ts';
-import { loadDemo, wantsDemo } from './demo/demo.ts';
+import { demoSegments, loadDemo, wantsDemo } from './demo/demo.ts';
 
 export type Kehu = {
   app: KehuApp;
@@ -110,6 +112,10 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
     maxUploadMb: config.importMaxMb,
   });
   apiRoutes.push(imports.routes);
+  const segments = createSegmentsModule({ platform, audit, customers: customers.face });
+  apiRoutes.push(segments.routes);
+  const scoring = createScoringModule({ platform, audit, customers: customers.face, segments: segments.face });
+  apiRoutes.push(scoring.routes);
 
   const app = await buildApp({
     config,
@@ -132,7 +138,17 @@ export async function startKehu(opts: StartOptions): Promise<Kehu> {
   try {
     if (await wantsDemo(config, db, staff)) {
       startupNotes.push(
-        ...(await loadDemo({ staff, settings: platform.settings, business: { db, customers, orders, now } })),
+        ...(await loadDemo({
+          staff,
+          settings: platform.settings,
+          business: { db, customers, orders, now },
+          afterCustomers: async () => {
+            await platform.jobs.send(SCORING_RECOMPUTE_JOB, {});
+            await platform.jobs.send(FIND_DUPLICATES_JOB, null);
+            const seeded = await segments.seed(demoSegments);
+            return [`demo scoring, duplicate scan and ${seeded} segments queued`];
+          },
+        })),
       );
     }
     const adminNote = await bootstrapAdministrator({

@@ -4,6 +4,7 @@ import type { AttributeDefinitionRow } from './customer-list.repository.ts';
 import { ageOn, encColumn } from './customer.dto.ts';
 import type { CustomerRow } from './customers.repository.ts';
 import { identityFields, maskIdentity, openIdentity, type IdentityField } from './identities.ts';
+import './scores.messages.ts';
 
 /** The columns an export may have, besides `attributes.<key>` of each defined custom attribute. */
 export const exportColumns = [
@@ -38,6 +39,16 @@ export const exportColumns = [
   'lastSeenAt',
   'createdAt',
   'updatedAt',
+  // computed by the scoring module (score-codes.ts)
+  'rScore',
+  'fScore',
+  'mScore',
+  'rfmClass',
+  'rfmSegment',
+  'abcClass',
+  'valueTier',
+  'grade',
+  'lifecycleStage',
 ] as const;
 export type ExportColumn = (typeof exportColumns)[number];
 
@@ -78,7 +89,24 @@ export type RowMapper = {
 };
 
 const identitySet = new Set<string>(identityFields);
-const numericColumns = new Set<string>(['age', 'orderCount', 'totalSpent', 'averageOrderValue']);
+const numericColumns = new Set<string>([
+  'age',
+  'orderCount',
+  'totalSpent',
+  'averageOrderValue',
+  'rScore',
+  'fScore',
+  'mScore',
+]);
+/** Score columns whose codes are written as their names (scores.messages.ts). */
+const scoreLabelColumns = new Set<string>([
+  'rfmClass',
+  'rfmSegment',
+  'abcClass',
+  'valueTier',
+  'grade',
+  'lifecycleStage',
+]);
 type TimeColumn = 'first_order_at' | 'last_order_at' | 'last_seen_at' | 'created_at' | 'updated_at';
 const timeColumns: Record<string, TimeColumn> = {
   firstOrderAt: 'first_order_at',
@@ -174,6 +202,14 @@ export function createRowMapper(opts: {
         } catch {
           return '****'; // a token that no longer decrypts: that a value exists, as the screens show it
         }
+      };
+    }
+    if (column === 'rScore' || column === 'fScore' || column === 'mScore') return (r) => r.scores?.[column] ?? null;
+    if (scoreLabelColumns.has(column)) {
+      const key = column as 'rfmClass' | 'rfmSegment' | 'abcClass' | 'valueTier' | 'grade' | 'lifecycleStage';
+      return (r) => {
+        const v = r.scores?.[key];
+        return v ? t(`scoring.${key}.${v}`, { defaultValue: v }) : null;
       };
     }
     const timeColumn = timeColumns[column];

@@ -223,6 +223,8 @@ export function createCustomerExportService(ctx: CustomersContext) {
       const actor = request.actor;
       if (!actor) throw commonErrors.unauthenticated();
       const { sort = '-createdAt', ...filter } = input.filters;
+      // exporting a segment's members also needs the right to see segments (audited as every export)
+      if (filter.segmentId && !can(actor, 'segments.view')) throw commonErrors.forbidden('segments.view');
       const definitions = await customerListRepository.attributeDefinitions(db);
       const bad = unknownColumn(input.columns, definitions);
       if (bad >= 0) throw customerListErrors.unknownColumn(input.columns[bad], bad);

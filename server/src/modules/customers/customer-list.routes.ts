@@ -1,6 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { commonErrors } from '../../platform/http/errors.ts';
 import { errorResponses, PageQuery } from '../../platform/http/schemas.ts';
 import { createCustomerExportService } from './customer-export.service.ts';
 import { createCustomerListService } from './customer-list.service.ts';
@@ -59,6 +60,11 @@ export function contentDisposition(fileName: string): string {
  * The customer list (search, filters, sorts, keyset pages), its count, bulk changes and
  * exports. GET /customers shares its URL with the profile routes' POST (another method).
  */
+/** Filtering by a segment shows who is in it: that needs the right to see segments too. */
+function checkSegmentAccess(request: FastifyRequest, segmentId: string | undefined): void {
+  if (segmentId && !request.actor?.permissions.has('segments.view')) throw commonErrors.forbidden('segments.view');
+}
+
 export function customerListRoutes(ctx: CustomersContext): FastifyPluginAsync {
   const list = createCustomerListService(ctx);
   // defines the export job now: route factories run before the platform starts its workers
@@ -83,6 +89,7 @@ export function customerListRoutes(ctx: CustomersContext): FastifyPluginAsync {
       },
       async (request) => {
         const { sort, limit, cursor, ...filter } = request.query;
+        checkSegmentAccess(request, filter.segmentId);
         return list.list({ filter, sort, limit, cursor });
       },
     );
@@ -98,7 +105,10 @@ export function customerListRoutes(ctx: CustomersContext): FastifyPluginAsync {
           response: { 200: z.object({ count: z.number().int() }), ...errorResponses },
         },
       },
-      async (request) => list.count(request.query),
+      async (request) => {
+        checkSegmentAccess(request, request.query.segmentId);
+        return list.count(request.query);
+      },
     );
 
     app.post(

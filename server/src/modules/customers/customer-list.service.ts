@@ -28,7 +28,7 @@ export type BulkInput =
 
 /** What the query compiler needs from the outside world: today, the zone, the key ring, the attribute types. */
 export async function queryEnvFor(
-  ctx: Pick<CustomersContext, 'crypto' | 'settings' | 'now'>,
+  ctx: Pick<CustomersContext, 'crypto' | 'settings' | 'now' | 'face'>,
   q: Queryable,
   filter: Pick<CustomerFilter, 'attributes'>,
 ): Promise<QueryEnv> {
@@ -40,6 +40,7 @@ export async function queryEnvFor(
     timeZone,
     blindIndex: (field, normalised) => blindIndexOf(ctx.crypto, field, normalised),
     attributeTypes,
+    segmentFilter: ctx.face.segmentFilter(),
   };
 }
 

@@ -410,6 +410,26 @@ describe('customer list, bulk changes and exports', () => {
     assert.deepEqual(await all(reader, 'search=WX-88'), []);
   });
 
+  it('finds the survivor of a merge by the merged record’s mobile and email (kept as aliases)', async () => {
+    const create = async (body: Record<string, unknown>) => {
+      const res = await admin.call('POST', '/customers', { province: '浙江省', ...body });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json().id as string;
+    };
+    const survivor = await create({ name: '欧阳娜娜', mobile: '139 5555 0001', email: 'nana@example.cn' });
+    const merged = await create({ name: '欧阳娜', mobile: '139 5555 0002', email: 'ouyang.na@example.cn' });
+    const res = await admin.call('POST', '/customers/merge', { survivorId: survivor, mergedId: merged });
+    assert.equal(res.statusCode, 200, res.body);
+    for (const search of ['13955550001', 'nana@example.cn', '+86 139-5555-0002', 'OUYANG.NA@example.cn']) {
+      assert.deepEqual(await all(reader, `search=${encodeURIComponent(search)}`), [survivor], search);
+      assert.equal(await count(reader, `search=${encodeURIComponent(search)}`), 1, search);
+    }
+    assert.deepEqual(await all(reader, 'search=13955550003'), [], 'an unknown mobile finds no one');
+    const deleted = await admin.call('DELETE', `/customers/${survivor}?confirm=true`);
+    assert.equal(deleted.statusCode, 204, deleted.body);
+    assert.deepEqual(await all(reader, 'search=13955550002'), [], 'the aliases went with their customer');
+  });
+
   it('refuses bad input, naming the field', async () => {
     const cases: [string, string][] = [
       ['cursor=not-a-cursor', 'cursor'],

@@ -142,10 +142,16 @@ describe('customer query compiler', () => {
 
   it('searches a mobile or email by blind index, anything else by name, always also by external id', () => {
     const m = list({ search: '138 0013 8000' });
-    assert.match(norm(m.text), /where \(c\.mobile_bidx = \$1 or c\.external_id = \$2\)/);
+    assert.match(
+      norm(m.text),
+      /where \(c\.mobile_bidx = \$1 or c\.id = any\(array\(select a\.customer_id from customer_aliases a where a\.field = 'mobile' and a\.lookup = \$1\)\) or c\.external_id = \$2\)/,
+    );
     assert.deepEqual(m.params.slice(0, 2), ['mobile:+8613800138000', '138 0013 8000']);
     const e = list({ search: 'Li.Na@Example.COM' });
-    assert.match(norm(e.text), /where \(c\.email_bidx = \$1 or c\.external_id = \$2\)/);
+    assert.match(
+      norm(e.text),
+      /where \(c\.email_bidx = \$1 or c\.id = any\(.* a\.field = 'email' and a\.lookup = \$1\)\) or c\.external_id = \$2\)/,
+    );
     assert.equal(e.params[0], 'email:li.na@example.com');
 
     const cases: [string, string, unknown[]][] = [

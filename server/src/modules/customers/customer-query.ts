@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { Money } from '../../platform/http/schemas.ts';
 import { customerListErrors } from './customer-list.errors.ts';
+import type { SegmentFilter } from './customers.face.ts';
 import { normaliseEmail, normaliseMobile } from './identities.ts';
 import { INITIALS_MARK, isCjk } from './name-search.ts';
+import { scoreCodes, scoreColumns } from './score-codes.ts';
 
 /**
  * The customer list's filter and sort compiler: a validated filter, a sort and a cursor become
@@ -59,6 +61,20 @@ const Tags = z
 const Bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const Count = z.coerce.number().int().min(0).max(1_000_000_000);
 const Age = z.coerce.number().int().min(0).max(150);
+/** One value or several (`?grade=vip&grade=active`). */
+const OneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1).max(20)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+const ScoreValue = z.coerce.number().int().min(1).max(5);
+const scoreFilterFields = {
+  rfmClass: OneOrMany(z.enum(scoreCodes.rfmClass)).optional(),
+  rfmSegment: OneOrMany(z.enum(scoreCodes.rfmSegment)).optional(),
+  abcClass: OneOrMany(z.enum(scoreCodes.abcClass)).optional(),
+  valueTier: OneOrMany(z.enum(scoreCodes.valueTier)).optional(),
+  grade: OneOrMany(z.enum(scoreCodes.grade)).optional(),
+  lifecycleStage: OneOrMany(z.enum(scoreCodes.lifecycleStage)).optional(),
+  rScore: OneOrMany(ScoreValue).optional(),
+  fScore: OneOrMany(ScoreValue).optional(),
+};
 
 /** The filters shared by the list, the count and exports (every field optional). */
 export const CustomerFilterFields = {
@@ -80,6 +96,10 @@ export const CustomerFilterFields = {
   lastOrderFrom: IsoDate.optional(),
   lastOrderTo: IsoDate.optional(),
   attributes: AttributesQuery.optional(),
+  /** Current members of a segment (the segments module supplies the condition). */
+  segmentId: z.uuid().optional(),
+  /** Computed values (scoring): each any of the given codes or scores. */
+  ...scoreFilterFields,
 };
 /** The filter as a query string carries it (GET /customers, /customers/count). */
 export const CustomerFilter = z.strictObject(CustomerFilterFields);
@@ -99,6 +119,8 @@ export type QueryEnv = {
   blindIndex(field: 'mobile' | 'email', normalised: string): string | null;
   /** Defined custom attributes by key (only needed when the filter names attributes). */
   attributeTypes: ReadonlyMap<string, AttributeType>;
+  /** "Member of segment X" as SQL (registered by the segments module); no filter: no member. */
+  segmentFilter?: SegmentFilter | null;
 };
 
 export type CompiledQuery = { text: string; params: unknown[] };
@@ -244,8 +266,12 @@ function searchCondition(search: string, env: QueryEnv, p: Params): string {
     return `(${name} or c.external_id = ${p.add(search)})`;
   }
   const bidx = env.blindIndex(kind, value);
-  const exact = bidx ? `c.${kind}_bidx = ${p.add(bidx)} or ` : '';
-  return `(${exact}c.external_id = ${p.add(search)})`;
+  if (!bidx) return `(c.external_id = ${p.add(search)})`;
+  const key = p.add(bidx);
+  // a mobile or email of a record merged into someone is kept as their alias (aliases.ts): it finds
+  // the survivor too (an uncorrelated lookup, so the plan stays index probes OR'ed together)
+  const alias = `c.id = any(array(select a.customer_id from customer_aliases a where a.field = '${kind}' and a.lookup = ${key}))`;
+  return `(c.${kind}_bidx = ${key} or ${alias} or c.external_id = ${p.add(search)})`;
 }
 
 function attributeConditions(filters: AttributeFilters, env: QueryEnv, p: Params): string[] {
@@ -312,6 +338,14 @@ function whereOf(f: CustomerFilter, env: QueryEnv, p: Params): { conds: string[]
   if (f.ownerId) conds.push(`c.owner_id = ${p.add(f.ownerId, 'uuid')}`);
   if (f.tag?.length) conds.push(`c.tags @> ${p.add([...new Set(f.tag)], 'text[]')}`);
   if (f.attributes) conds.push(...attributeConditions(f.attributes, env, p));
+  if (f.segmentId)
+    conds.push(env.segmentFilter ? env.segmentFilter(f.segmentId, (v, cast) => p.add(v, cast)) : 'false');
+  for (const key of Object.keys(scoreColumns) as (keyof typeof scoreColumns)[]) {
+    const values = f[key];
+    if (values?.length) stats(`s.${scoreColumns[key]} = any(${p.add([...new Set(values)], 'text[]')})`);
+  }
+  if (f.rScore?.length) stats(`s.r_score = any(${p.add([...new Set(f.rScore)], 'smallint[]')})`);
+  if (f.fScore?.length) stats(`s.f_score = any(${p.add([...new Set(f.fScore)], 'smallint[]')})`);
   if (f.hasOrdered !== undefined) stats(f.hasOrdered ? 's.order_count > 0' : 's.order_count = 0');
   if (f.spentMin !== undefined) stats(`s.total_spent >= ${p.add(f.spentMin, 'numeric')}`);
   if (f.spentMax !== undefined) stats(`s.total_spent <= ${p.add(f.spentMax, 'numeric')}`);

@@ -16,6 +16,26 @@ export type Gender = z.infer<typeof Gender>;
 export const AttributeValue = z.union([z.string(), z.number(), z.array(z.string())]);
 export type AttributeValue = z.infer<typeof AttributeValue>;
 
+/** Computed by the scoring module (docs/guide/scoring.md); null until the first scoring. */
+export const CustomerScoresDto = z.object({
+  rScore: z.number().int().nullable(),
+  fScore: z.number().int().nullable(),
+  mScore: z.number().int().nullable(),
+  rfmClass: z.string().nullable(),
+  rfmSegment: z.string().nullable(),
+  abcClass: z.string().nullable(),
+  valueTier: z.string().nullable(),
+  grade: z.string().nullable(),
+  lifecycleStage: z.string().nullable(),
+  lifecycleSince: z.iso.datetime().nullable(),
+  recencyDays: z.number().int().nullable(),
+  frequency: z.number().int().nullable(),
+  /** Spend in the RFM window (paid − refunded). */
+  monetary: Money.nullable(),
+  scoredAt: z.iso.datetime().nullable(),
+});
+export type CustomerScoresDto = z.infer<typeof CustomerScoresDto>;
+
 export const Customer = z.object({
   id: z.string(),
   name: z.string(),
@@ -48,6 +68,8 @@ export const Customer = z.object({
   firstOrderAt: z.iso.datetime().nullable(),
   lastOrderAt: z.iso.datetime().nullable(),
   lastSeenAt: z.iso.datetime().nullable(),
+  /** RFM, ABC, value tier, grade, lifecycle stage (the scoring module); null until first scored. */
+  scores: CustomerScoresDto.nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -143,6 +165,7 @@ export function toCustomer(row: CustomerRow, view: CustomerView): Customer {
     firstOrderAt: iso(row.first_order_at),
     lastOrderAt: iso(row.last_order_at),
     lastSeenAt: iso(row.last_seen_at),
+    scores: row.scores,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

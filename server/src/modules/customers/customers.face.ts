@@ -2,7 +2,9 @@ import type { FieldEncryption } from '../../platform/crypto/encryption.service.t
 import type { Queryable } from '../../platform/db/db.ts';
 import type { Collector, ExternalIdentity } from './collect.face.ts';
 import { recordConsent, type ConsentInput, type ConsentRecorded } from './consents.service.ts';
+import { maskIdentity, openIdentity } from './identities.ts';
 import { verifiedRepository } from './merge.repository.ts';
+import { scoresRepository } from './scores.repository.ts';
 
 /**
  * What other modules may do to customers (re-exported by index.ts). Every function takes the
@@ -124,7 +126,32 @@ export type CustomersFace = {
    * not hold that value (on the profile or as a former identifier).
    */
   markIdentifierVerified(q: Queryable, input: VerifiedIdentifier): Promise<boolean>;
+  /** The computed-score columns of customer_stats, written for the scoring module (scores.repository.ts). */
+  scores: typeof scoresRepository;
+  /**
+   * Short summaries of customers for lists in other modules (a segment's sample), in the order
+   * of `ids`; the mobile is always masked. Unknown ids are absent.
+   */
+  summaries(q: Queryable, ids: readonly string[]): Promise<CustomerSummary[]>;
+  /**
+   * The segments module registers how "member of segment X" reads as SQL, so the customer list
+   * and exports can filter by segment without this module knowing segments' tables.
+   */
+  registerSegmentFilter(filter: SegmentFilter): void;
+  segmentFilter(): SegmentFilter | null;
 };
+
+export type CustomerSummary = {
+  id: string;
+  name: string;
+  mobile: string | null;
+  city: string | null;
+  totalSpent: string;
+  lastOrderAt: string | null;
+};
+
+/** `param(value, cast)` adds a parameter and returns its placeholder; the result is a condition on `c.id`. */
+export type SegmentFilter = (segmentId: string, param: (value: unknown, cast?: string) => string) => string;
 
 export type VerifiedIdentifier = {
   customerId: string;
@@ -148,7 +175,52 @@ export function createCustomersFace(deps: {
   crypto: FieldEncryption;
 }): CustomersFace {
   const dependents: CustomerDependent[] = [];
+  let segmentFilter: SegmentFilter | null = null;
   return {
+    registerSegmentFilter(filter) {
+      segmentFilter = filter;
+    },
+    segmentFilter: () => segmentFilter,
+
+    async summaries(q, ids) {
+      if (ids.length === 0) return [];
+      const rows = await q.query<{
+        id: string;
+        name: string;
+        mobile_enc: string | null;
+        city: string | null;
+        total_spent: string | null;
+        last_order_at: Date | null;
+      }>(
+        `select c.id, c.name, c.mobile_enc, c.city, s.total_spent, s.last_order_at
+           from customers c left join customer_stats s on s.customer_id = c.id where c.id = any($1::uuid[])`,
+        [[...new Set(ids)]],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.flatMap((id) => {
+        const r = byId.get(id);
+        if (!r) return [];
+        let mobile: string | null = null;
+        if (r.mobile_enc) {
+          try {
+            mobile = maskIdentity('mobile', openIdentity(deps.crypto, 'mobile', r.mobile_enc, r.id));
+          } catch {
+            mobile = '****'; // a token that no longer decrypts still shows that a value exists
+          }
+        }
+        return [
+          {
+            id: r.id,
+            name: r.name,
+            mobile,
+            city: r.city,
+            totalSpent: r.total_spent ?? '0.00',
+            lastOrderAt: r.last_order_at ? r.last_order_at.toISOString() : null,
+          },
+        ];
+      });
+    },
+
     collector: () => deps.collector(),
 
     async findByIdentity(q, identity) {
@@ -347,5 +419,6 @@ export function createCustomersFace(deps: {
     dependents: () => dependents,
 
     markIdentifierVerified: (q, input) => verifiedRepository.mark(q, input, deps.crypto),
+    scores: scoresRepository,
   };
 }

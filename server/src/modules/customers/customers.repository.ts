@@ -37,7 +37,28 @@ export type CustomerRow = {
   first_order_at: Date | null;
   last_order_at: Date | null;
   last_seen_at: Date | null;
+  /** The scoring columns as the API's `scores` (built in SQL), null until first scored. */
+  scores: CustomerScoresJson | null;
 } & Record<IdentityEncColumn, string | null>;
+
+export type CustomerScoresJson = {
+  rScore: number | null;
+  fScore: number | null;
+  mScore: number | null;
+  rfmClass: string | null;
+  rfmSegment: string | null;
+  abcClass: string | null;
+  valueTier: string | null;
+  grade: string | null;
+  lifecycleStage: string | null;
+  lifecycleSince: string | null;
+  recencyDays: number | null;
+  frequency: number | null;
+  monetary: string | null;
+  scoredAt: string | null;
+};
+
+const isoJson = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The select list behind every Customer the API returns, over `customerFromSql` (aliases `c`
@@ -51,7 +72,13 @@ export const customerColumnsSql = `
   c.external_id, c.source, c.touchpoint_id, tp.name as touchpoint_name, tp.type as touchpoint_type,
   c.owner_id, c.tags, c.attributes, c.created_at, c.updated_at,
   s.order_count, s.total_spent::text as total_spent, s.average_order_value::text as average_order_value,
-  s.first_order_at, s.last_order_at, s.last_seen_at`;
+  s.first_order_at, s.last_order_at, s.last_seen_at,
+  case when s.scored_at is not null then json_build_object(
+    'rScore', s.r_score, 'fScore', s.f_score, 'mScore', s.m_score, 'rfmClass', s.rfm_class,
+    'rfmSegment', s.rfm_segment, 'abcClass', s.abc_class, 'valueTier', s.value_tier, 'grade', s.grade,
+    'lifecycleStage', s.lifecycle_stage, 'lifecycleSince', ${isoJson('s.lifecycle_since')},
+    'recencyDays', s.rfm_recency_days, 'frequency', s.rfm_frequency, 'monetary', s.rfm_monetary::text,
+    'scoredAt', ${isoJson('s.scored_at')}) end as scores`;
 
 /** `customers c` with its stats row (every customer has one, made with it) and touchpoint. */
 export const customerFromSql = `customers c

@@ -94,7 +94,7 @@ export function customersRoutes(ctx: CustomersContext): FastifyPluginAsync {
         config: { access: 'customers.view' },
         schema: {
           tags,
-          summary: 'A customer with aggregates; identities masked',
+          summary: 'A customer with aggregates and scores; identities masked',
           params: IdParams,
           response: { 200: Customer, ...errorResponses },
         },

@@ -80,6 +80,18 @@ const plainFields = {
 } as const satisfies Partial<Record<keyof CustomerInput, keyof CustomerRow & keyof CustomerColumns>>;
 type PlainField = keyof typeof plainFields;
 
+/**
+ * What a caller of `prepare` knows already: identities it normalised and indexed (collectors
+ * match on them before preparing, so the phone is parsed once), and `checkOnly` for a check
+ * whose columns are thrown away (dry runs: nothing encrypted, no search terms).
+ */
+export type PrepareKnown = {
+  identities?: Partial<
+    Record<IdentityField, { raw: string; country: string; normalised: string; bidx: string | null }>
+  >;
+  checkOnly?: boolean;
+};
+
 /** Text left blank means "no value". */
 const blank = <T>(v: T): T | null => (typeof v === 'string' && v.trim() === '' ? null : v);
 
@@ -121,6 +133,7 @@ export function createCustomersService(ctx: CustomersContext) {
     input: CustomerPatch,
     current: CustomerRow | null,
     { today, definitions }: { today: string; definitions: AttributeDefinitionRow[] },
+    known: PrepareKnown = {},
   ): { columns: CustomerColumns; attributes: AttributeChanges | null; keys: UniqueKeys; changed: string[] } {
     const problems: DomainError[] = [];
     const columns: CustomerColumns = {};
@@ -129,7 +142,7 @@ export function createCustomersService(ctx: CustomersContext) {
 
     if (input.name !== undefined && input.name !== current?.name) {
       columns.name = input.name;
-      columns.name_terms = nameTermsOf(input.name);
+      if (!known.checkOnly) columns.name_terms = nameTermsOf(input.name);
       changed.push('name');
     }
 
@@ -164,13 +177,26 @@ export function createCustomersService(ctx: CustomersContext) {
       if (!(field in input)) continue;
       const raw = blank(input[field]);
       const spec = identitySpecs[field];
-      const normalised = raw === null || raw === undefined ? null : spec.normalise(raw, country as CountryCode);
+      const given = known.identities?.[field];
+      const normalised =
+        raw === null || raw === undefined
+          ? null
+          : given && given.raw === raw && given.country === country
+            ? given.normalised
+            : spec.normalise(raw, country as CountryCode);
       if (raw && normalised === null) {
         problems.push(errors.invalidIdentity(field));
         continue;
       }
       if (current && currentIdentity(current, field) === normalised) continue;
-      const sealed = normalised === null ? { enc: null, bidx: null } : sealIdentity(crypto, field, normalised, id);
+      if (known.checkOnly) {
+        changed.push(field);
+        continue;
+      }
+      const sealed =
+        normalised === null
+          ? { enc: null, bidx: null }
+          : sealIdentity(crypto, field, normalised, id, given?.normalised === normalised ? given.bidx : undefined);
       (columns as Record<string, unknown>)[`${spec.column}_enc`] = sealed.enc;
       if (spec.indexBytes !== null) (columns as Record<string, unknown>)[`${spec.column}_bidx`] = sealed.bidx;
       if (sealed.bidx && field !== 'idNumber' && field !== 'address') keys[field] = sealed.bidx;

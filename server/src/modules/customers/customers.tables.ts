@@ -9,6 +9,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -172,9 +173,32 @@ export const customerStats = pgTable(
     firstOrderAt: timestamp('first_order_at', { withTimezone: true }),
     lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    // Computed by the scoring module (RFM over its window, ABC, value tier, grade, lifecycle),
+    // written only through the customers face; null until the first scoring.
+    rfmRecencyDays: integer('rfm_recency_days'),
+    rfmFrequency: integer('rfm_frequency'),
+    rfmMonetary: numeric('rfm_monetary', { precision: 14, scale: 2 }),
+    rScore: smallint('r_score'),
+    fScore: smallint('f_score'),
+    mScore: smallint('m_score'),
+    rfmClass: text('rfm_class'), // the Chinese eight: important_value … general_retain
+    rfmSegment: text('rfm_segment'), // the English eleven: champions … lost
+    abcClass: text('abc_class'), // A | B | C (null: no revenue in the window)
+    valueTier: text('value_tier'), // high | medium | low
+    grade: text('grade'), // vip | active | potential | dormant
+    lifecycleStage: text('lifecycle_stage'), // prospect | new | active | loyal | dormant | churned
+    lifecycleSince: timestamp('lifecycle_since', { withTimezone: true }),
+    scoredAt: timestamp('scored_at', { withTimezone: true }),
     updatedAt: updatedAt(),
   },
   (t) => [
+    index('customer_stats_rfm_idx').on(t.rScore, t.fScore, t.mScore),
+    index('customer_stats_rfm_class_idx').on(t.rfmClass),
+    index('customer_stats_rfm_segment_idx').on(t.rfmSegment),
+    index('customer_stats_abc_idx').on(t.abcClass),
+    index('customer_stats_value_tier_idx').on(t.valueTier),
+    index('customer_stats_grade_idx').on(t.grade),
+    index('customer_stats_lifecycle_idx').on(t.lifecycleStage),
     index('customer_stats_spent_idx').on(t.totalSpent.desc().nullsFirst(), t.customerId.desc().nullsFirst()),
     index('customer_stats_count_idx').on(t.orderCount.desc().nullsFirst(), t.customerId.desc().nullsFirst()),
     // keyset over "last order, newest first" with never-ordered customers last

@@ -19,6 +19,8 @@ import { createAutoMerge } from './merge-auto.ts';
 import { mergeRoutes } from './merge.routes.ts';
 import { createMergeService } from './merge.service.ts';
 
+/** The full duplicate scan's job (the demo queues one after loading its customers). */
+export { FIND_DUPLICATES_JOB } from './duplicates.service.ts';
 export type {
   CollectedCustomer,
   CollectFailure,
@@ -31,6 +33,8 @@ export type {
 export type {
   CustomersFace,
   CustomerDependent,
+  CustomerSummary,
+  SegmentFilter,
   OrderStatsDelta,
   NewActivity,
   OrderStats,
@@ -39,6 +43,7 @@ export type {
 export type { CustomersSeeder, SeedAttributeDefinition, SeedCustomer, SeedTouchpoint } from './customers.seed.ts';
 export type { AttributeDefinitionRef } from './customers.face.ts';
 export type { VerifiedIdentifier } from './customers.face.ts';
+export type { CustomerScores, LifecycleTransition } from './scores.repository.ts';
 export type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge.events.ts';
 export { consentChannels, consentPurposes } from './consents.service.ts';
 export type { ConsentChannel, ConsentInput, ConsentPurpose, ConsentRecorded } from './consents.service.ts';

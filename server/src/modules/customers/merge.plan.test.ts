@@ -42,6 +42,7 @@ function row(id: string, over: Partial<CustomerRow> = {}): CustomerRow {
     first_order_at: null,
     last_order_at: null,
     last_seen_at: null,
+    scores: null,
     mobile_enc: null,
     email_enc: null,
     wechat_open_id_enc: null,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AuditLog } from '../../platform/audit/audit.service.ts';
+import type { Queryable } from '../../platform/db/db.ts';
 import type { Platform } from '../../platform/platform.ts';
 import type { CustomersFace } from '../customers/index.ts';
 import type { OrdersContext } from './orders.context.ts';
@@ -32,7 +33,8 @@ export function createOrdersModule(deps: {
   userNames(ids: readonly string[]): Promise<Map<string, string>>;
 }): OrdersModule {
   const { platform } = deps;
-  const face = createOrdersFace({ customers: deps.customers, events: platform.events, now: platform.now });
+  const timeZone = (q: Queryable) => platform.settings.timeZone(q);
+  const face = createOrdersFace({ customers: deps.customers, events: platform.events, now: platform.now, timeZone });
   const ctx: OrdersContext = {
     face,
     db: platform.db,
@@ -51,15 +53,17 @@ export function createOrdersModule(deps: {
     // merging customers: the orders follow, and both customers' aggregates are recomputed
     async moveFor(tx, fromId, toId) {
       const ids = await ordersRepository.moveToCustomer(tx, fromId, toId);
+      await ordersRepository.rebuildDays(tx, { customerIds: [fromId, toId] }, await timeZone(tx));
       await deps.customers.setOrderStats(tx, toId, await ordersRepository.statsOf(tx, toId));
       return ids;
     },
     async restoreFor(tx, toId, fromId, ids) {
       await ordersRepository.restoreToCustomer(tx, toId, fromId, ids);
+      await ordersRepository.rebuildDays(tx, { customerIds: [fromId, toId] }, await timeZone(tx));
       await deps.customers.setOrderStats(tx, toId, await ordersRepository.statsOf(tx, toId));
       await deps.customers.setOrderStats(tx, fromId, await ordersRepository.statsOf(tx, fromId));
     },
   });
-  defineOrdersJobs(ctx);
-  return { face, routes: ordersRoutes(ctx), seeder: createOrdersSeeder({ customers: deps.customers }) };
+  defineOrdersJobs({ ...ctx, timeZone });
+  return { face, routes: ordersRoutes(ctx), seeder: createOrdersSeeder({ customers: deps.customers, timeZone }) };
 }

@@ -114,8 +114,14 @@ type Planned = {
   refunded: bigint;
 };
 
-export function createOrdersFace(deps: { customers: CustomersFace; events: Events; now: () => Date }): OrdersFace {
-  const { customers, events, now } = deps;
+export function createOrdersFace(deps: {
+  customers: CustomersFace;
+  events: Events;
+  now: () => Date;
+  /** The business time zone (order_days are its calendar days), read in the caller's transaction. */
+  timeZone: (q: Queryable) => Promise<string>;
+}): OrdersFace {
+  const { customers, events, now, timeZone } = deps;
 
   /** Products for every line of a batch: by id, by SKU, or created from an unknown SKU's name and price (one query). */
   async function lookupProducts(tx: Tx, items: readonly OrderLineInput[]): Promise<Products> {
@@ -160,6 +166,7 @@ export function createOrdersFace(deps: { customers: CustomersFace; events: Event
    */
   async function restat(tx: Tx, customerId: string, placedAt: Date): Promise<void> {
     await customers.touchLastSeen(tx, customerId, placedAt);
+    await repo.refreshDays(tx, [{ customerId, placedAt }], await timeZone(tx));
     await customers.setOrderStats(tx, customerId, await repo.statsOf(tx, customerId));
   }
 
@@ -259,6 +266,7 @@ export function createOrdersFace(deps: { customers: CustomersFace; events: Event
       const written = await repo.insertOrders(
         tx,
         ready.map((r) => r.order),
+        ready.length ? await timeZone(tx) : 'UTC',
       );
       const created = ready.filter((r) => written.has(r.order.id));
       const stored = await repo.findIdsByExternalIds(

@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db/db.ts';
+import type { Db, Queryable } from '../../platform/db/db.ts';
 import { pgErrorCode } from '../../platform/db/db.ts';
 import type { Jobs } from '../../platform/jobs/jobs.service.ts';
 import type { CustomersFace } from '../customers/index.ts';
@@ -6,6 +6,7 @@ import { ordersRepository as repo } from './orders.repository.ts';
 
 export const RECOMPUTE_STATS_JOB = 'orders.recompute-stats';
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+const LAST_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 export type RecomputeResult = { customers: number; batches: number };
 
@@ -15,13 +16,13 @@ function progressOf(id: string): number {
 }
 
 /**
- * Rewrites every ordering customer's aggregates from their orders, a batch of customers (by id)
- * at a time: one grouped query and one bulk update per batch, in one repeatable-read
+ * Rewrites every ordering customer's aggregates and daily rollup (order_days) from their orders,
+ * a batch of customers (by id) at a time: grouped queries and one bulk update per batch, in one repeatable-read
  * transaction, so an order committed meanwhile makes the batch fail and retry instead of being
  * overwritten. Customers without any order keep the zeros they were created with.
  */
 export async function recomputeAllStats(
-  deps: { db: Db; customers: CustomersFace },
+  deps: { db: Db; customers: CustomersFace; timeZone: (q: Queryable) => Promise<string> },
   progress: (percent: number) => Promise<void> = async () => undefined,
   batchSize = 1000,
 ): Promise<RecomputeResult> {
@@ -34,6 +35,9 @@ export async function recomputeAllStats(
         await tx.query('set transaction isolation level repeatable read');
         const batch = await repo.statsAfter(tx, after, batchSize);
         await deps.customers.setOrderStatsBulk(tx, batch);
+        // the last batch also clears rollup rows of customers past it (orders gone)
+        const upTo = batch.length < batchSize ? LAST_ID : batch[batch.length - 1].customerId;
+        await repo.rebuildDays(tx, { after, upTo }, await deps.timeZone(tx));
         return batch;
       }),
     );
@@ -66,7 +70,12 @@ function batchSizeOf(payload: { batchSize?: number } | null): number {
 }
 
 /** Defines the job and its nightly schedule (03:00 in the business time zone); call before the platform starts. */
-export function defineOrdersJobs(deps: { db: Db; jobs: Jobs; customers: CustomersFace }): void {
+export function defineOrdersJobs(deps: {
+  db: Db;
+  jobs: Jobs;
+  customers: CustomersFace;
+  timeZone: (q: Queryable) => Promise<string>;
+}): void {
   deps.jobs.define<{ batchSize?: number } | null>(
     RECOMPUTE_STATS_JOB,
     (payload, job) => recomputeAllStats(deps, job.progress, batchSizeOf(payload)),

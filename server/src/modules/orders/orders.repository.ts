@@ -129,7 +129,7 @@ export const ordersRepository = {
    * (source, externalId) is already stored is skipped (the caller looks it up): the returned
    * map holds only the ones written, by id.
    */
-  async insertOrders(q: Queryable, orders: readonly NewOrder[]): Promise<Map<string, Date>> {
+  async insertOrders(q: Queryable, orders: readonly NewOrder[], timeZone: string): Promise<Map<string, Date>> {
     if (orders.length === 0) return new Map();
     const lines = orders.flatMap((o) => o.lines.map((l, n) => ({ ...l, orderId: o.id, lineNo: n + 1 })));
     const col = <K extends keyof NewOrder>(k: K) => orders.map((o) => o[k]);
@@ -146,7 +146,14 @@ export const ordersRepository = {
                   as v(id, customer_id, source, external_id, store_id, status, subtotal, discount, paid_amount,
                        refunded_amount, placed_at, at, actor_id)
            on conflict (source, external_id) do nothing
-           returning id, customer_id, paid_amount, placed_at, created_at
+           returning id, customer_id, status, paid_amount, refunded_amount, placed_at, created_at
+         ), d as (
+           -- the daily rollup, in the same statement: one row per customer and business day
+           insert into order_days (customer_id, day, order_count, amount)
+           select customer_id, (placed_at at time zone $22)::date, count(*)::int, sum(paid_amount - refunded_amount)
+             from o where ${counted} group by 1, 2
+           on conflict (customer_id, day) do update
+             set order_count = order_days.order_count + excluded.order_count, amount = order_days.amount + excluded.amount
          ), i as (
            insert into order_items (order_id, line_no, customer_id, product_id, sku, name, quantity, price, amount)
            select o.id, l.line_no, o.customer_id, l.product_id, l.sku, l.name, l.quantity, l.price, l.amount
@@ -181,6 +188,7 @@ export const ordersRepository = {
           lineCol('quantity'),
           lineCol('price'),
           lineCol('amount'),
+          timeZone,
         ],
       ),
     );
@@ -351,9 +359,68 @@ export const ordersRepository = {
     return r.n;
   },
 
-  /** Items and changes go with their order (on delete cascade). */
+  /** Items and changes go with their order (on delete cascade); the daily rollup too. */
   async deleteForCustomer(q: Queryable, customerId: string): Promise<void> {
     await q.query('delete from orders where customer_id = $1', [customerId]);
+    await q.query('delete from order_days where customer_id = $1', [customerId]);
+  },
+
+  /**
+   * Recounts the daily rollup of the days `orders` fall on (a cancellation, a refund) from the
+   * orders themselves: each (customer, day) is rewritten, or removed when nothing counts any more.
+   */
+  async refreshDays(
+    q: Queryable,
+    orders: readonly { customerId: string; placedAt: Date }[],
+    timeZone: string,
+  ): Promise<void> {
+    if (orders.length === 0) return;
+    await q.query(
+      `with k as (
+         select distinct customer_id, (placed_at at time zone $3)::date as day
+           from unnest($1::uuid[], $2::timestamptz[]) as v(customer_id, placed_at)
+       ), n as (
+         select k.customer_id, k.day,
+                count(o.id) filter (where o.${counted})::int as order_count,
+                coalesce(sum(o.paid_amount - o.refunded_amount) filter (where o.${counted}), 0) as amount
+           from k left join orders o
+             on o.customer_id = k.customer_id
+            and o.placed_at >= k.day::timestamp at time zone $3
+            and o.placed_at < (k.day + 1)::timestamp at time zone $3
+          group by k.customer_id, k.day
+       ), gone as (
+         delete from order_days d using n
+          where d.customer_id = n.customer_id and d.day = n.day and n.order_count = 0
+       )
+       insert into order_days (customer_id, day, order_count, amount)
+       select customer_id, day, order_count, amount from n where order_count > 0
+       on conflict (customer_id, day) do update set order_count = excluded.order_count, amount = excluded.amount`,
+      [orders.map((o) => o.customerId), orders.map((o) => o.placedAt), timeZone],
+    );
+  },
+
+  /**
+   * Rewrites the daily rollup of whole customers from their orders: of \`customerIds\` (a merge
+   * moved orders between them), or of every customer in the id range (after, upTo] (the
+   * recompute job, which also drops rows left without orders).
+   */
+  async rebuildDays(
+    q: Queryable,
+    who: { customerIds: readonly string[] } | { after: string; upTo: string },
+    timeZone: string,
+  ): Promise<void> {
+    const ids = 'customerIds' in who;
+    const params = ids ? [who.customerIds] : [who.after, who.upTo];
+    const scope = (n: number) =>
+      ids ? `customer_id = any($${n}::uuid[])` : `customer_id > $${n}::uuid and customer_id <= $${n + 1}::uuid`;
+    await q.query(`delete from order_days where ${scope(1)}`, params);
+    await q.query(
+      `insert into order_days (customer_id, day, order_count, amount)
+       select customer_id, (placed_at at time zone $1)::date, count(*)::int, sum(paid_amount - refunded_amount)
+         from orders where ${scope(2)} and ${counted}
+        group by 1, 2`,
+      [timeZone, ...params],
+    );
   },
 
   /** Merging customers: every order of `fromId` (with its items and history) to `toId`; returns the order ids. */

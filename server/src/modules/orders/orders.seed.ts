@@ -1,6 +1,7 @@
 import { bulkLoad } from '../../platform/db/bulk.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import type { CustomersFace, NewActivity, OrderStats } from '../customers/index.ts';
+import { ordersRepository } from './orders.repository.ts';
 
 /**
  * Bulk writers for demo data (and fixtures): the catalogue, then orders with their lines,
@@ -97,7 +98,10 @@ function toYuan(fen: number): string {
 
 const counted = new Set<SeedOrderStatus>(['paid', 'partially_refunded']);
 
-export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSeeder {
+export function createOrdersSeeder(deps: {
+  customers: CustomersFace;
+  timeZone: (q: Queryable) => Promise<string>;
+}): OrdersSeeder {
   return {
     async seedCatalogue(q, categories, products, at) {
       const categoryIds = new Map<string, string>();
@@ -291,6 +295,8 @@ export function createOrdersSeeder(deps: { customers: CustomersFace }): OrdersSe
         await bulkLoad(q, ['orders', 'order_items', 'order_changes'], load, { trustReferences: true });
       else await load();
       await timeline.seedActivities(q, activities);
+      // the daily rollup of every buyer seeded, from their orders in one statement
+      await ordersRepository.rebuildDays(q, { customerIds: [...stats.keys()] }, await deps.timeZone(q));
 
       const rows: (OrderStats & { customerId: string })[] = [...stats].map(([customerId, s]) => ({
         customerId,

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   foreignKey,
   index,
   integer,
@@ -132,4 +133,25 @@ export const orderChanges = pgTable(
     actorId: uuid('actor_id'),
   },
   (t) => [index('order_changes_order_idx').on(t.orderId, t.at)],
+);
+
+/**
+ * Per-customer daily order rollup (one narrow row per customer and business-time-zone day with
+ * orders), kept current in the same transaction as every order change. Segments' behaviour
+ * windows ("≥ 2 orders in the last 30 days") and RFM read it instead of scanning `orders`.
+ * Counts orders that are not cancelled and not fully refunded; `amount` = paid − refunded.
+ */
+export const orderDays = pgTable(
+  'order_days',
+  {
+    customerId: uuid('customer_id').notNull(),
+    day: date('day').notNull(),
+    orderCount: integer('order_count').notNull().default(0),
+    amount: money('amount').notNull().default('0'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.day] }),
+    // windows scan a day range and group by customer: an index-only scan
+    index('order_days_day_idx').on(t.day, t.customerId, t.orderCount, t.amount),
+  ],
 );

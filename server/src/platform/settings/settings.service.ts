@@ -79,7 +79,8 @@ export type SettingsService = {
   get(): Promise<SettingsView>;
   /** What every signed-in screen may show: name, time zone, language. */
   getPublic(): Promise<PublicSettings>;
-  timeZone(): Promise<string>;
+  /** Pass the caller's transaction when inside one (on PGlite `db` waits for it to end). */
+  timeZone(q?: Queryable): Promise<string>;
   update(patch: SettingsPatch, audit: AuditChange): Promise<SettingsView>;
   /** The mail server with its password decrypted, or null when none is set. */
   getSmtpConfig(): Promise<SmtpConfig | null>;
@@ -139,8 +140,8 @@ export function createSettings(deps: {
       const { stored } = await load();
       return { businessName: stored.businessName, timeZone: stored.timeZone, defaultLocale: stored.defaultLocale };
     },
-    async timeZone() {
-      return (await load()).stored.timeZone;
+    async timeZone(q) {
+      return (await load(q)).stored.timeZone;
     },
     async update(patch, audit) {
       let tzChanged = false;

@@ -1,0 +1,2 @@
+ALTER TABLE "segments" ADD COLUMN "refresh_status" text;--> statement-breakpoint
+ALTER TABLE "segments" ADD COLUMN "refresh_progress" real;
