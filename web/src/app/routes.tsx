@@ -26,6 +26,11 @@ import { FormsPage } from '../features/forms/FormsPage';
 import { SourcesPage } from '../features/sources/SourcesPage';
 import { WebhooksPage } from '../features/webhooks/WebhooksPage';
 import { ImportsPage } from '../features/imports/ImportsPage';
+import { GradesPage } from '../features/scoring/GradesPage';
+import { LifecyclePage } from '../features/scoring/LifecyclePage';
+import { SegmentsPage } from '../features/segments/SegmentsPage';
+import { SegmentPage } from '../features/segments/SegmentPage';
+import { SegmentEditPage } from '../features/segments/SegmentEditPage';
 import { ProtectedLayout } from './ProtectedLayout';
 import { navItems } from './nav';
 
@@ -47,6 +52,9 @@ const builtPages: Record<string, ComponentType> = {
   touchpoints: TouchpointsPage,
   customerAttributes: CustomerAttributesPage,
   forms: FormsPage,
+  segments: SegmentsPage,
+  grades: GradesPage,
+  lifecycle: LifecyclePage,
 };
 
 const moduleRoutes: RouteObject[] = navItems.map((item) => {
@@ -78,6 +86,20 @@ export const router = createBrowserRouter([
           </RequirePermission>
         ),
       },
+      ...(
+        [
+          ['segments/new', 'segments.create', SegmentEditPage],
+          ['segments/:id/edit', 'segments.edit', SegmentEditPage],
+          ['segments/:id', 'segments.view', SegmentPage],
+        ] as const
+      ).map(([path, permission, Page]) => ({
+        path,
+        element: (
+          <RequirePermission permission={permission}>
+            <Page />
+          </RequirePermission>
+        ),
+      })),
       { path: '*', element: <NotFound /> },
     ],
   },

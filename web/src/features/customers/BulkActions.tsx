@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
 import { buttonWithTestId } from '../../components/test-id';
 import { useBulkAction, useCustomerTags, useStaffOptions, type BulkAction } from './api';
+import { AddToSegmentButton } from '../segments/AddToSegment';
 
 /** What to do to the selected customers: add or remove tags, or hand them to another owner. */
 export function BulkActions({
@@ -73,6 +74,7 @@ export function BulkActions({
           {t('customers.bulk.assignOwner')}
         </Button>
       ) : null}
+      <AddToSegmentButton ids={ids} onDone={onDone} />
       <Button size="small" type="link" onClick={onDone} data-testid="bulk-clear">
         {t('customers.bulk.clear')}
       </Button>

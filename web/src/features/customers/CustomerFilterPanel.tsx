@@ -13,12 +13,13 @@ import {
   type Gender,
 } from './api';
 import { RegionCascader } from './RegionCascader';
+import { ScoreFilterFields, countScoreFilters, type ScoreFilters } from '../scoring/customerFilters';
 import { genders } from './labels';
 
 type Range = [number | null | undefined, number | null | undefined];
 type DateRange = [Dayjs | null, Dayjs | null] | null;
 
-type Values = {
+type Values = ScoreFilters & {
   gender?: Gender;
   age?: Range;
   region?: string[];
@@ -81,6 +82,14 @@ function toFilters(v: Values, definitions: AttributeDefinition[]): CustomerFilte
     lastOrderFrom: v.lastOrder?.[0]?.format('YYYY-MM-DD'),
     lastOrderTo: v.lastOrder?.[1]?.format('YYYY-MM-DD'),
     attributes: Object.keys(attributes).length ? attributes : undefined,
+    rfmClass: v.rfmClass,
+    rfmSegment: v.rfmSegment,
+    abcClass: v.abcClass,
+    valueTier: v.valueTier,
+    grade: v.grade,
+    lifecycleStage: v.lifecycleStage,
+    rScore: v.rScore,
+    fScore: v.fScore,
   };
 }
 
@@ -183,6 +192,14 @@ export function CustomerFilterPanel({
         f.lastOrderFrom || f.lastOrderTo
           ? [f.lastOrderFrom ? dayjs(f.lastOrderFrom) : null, f.lastOrderTo ? dayjs(f.lastOrderTo) : null]
           : null,
+      rfmClass: f.rfmClass,
+      rfmSegment: f.rfmSegment,
+      abcClass: f.abcClass,
+      valueTier: f.valueTier,
+      grade: f.grade,
+      lifecycleStage: f.lifecycleStage,
+      rScore: f.rScore,
+      fScore: f.fScore,
     });
   }, [filters, form]);
 
@@ -284,6 +301,7 @@ export function CustomerFilterPanel({
             />
           </Form.Item>
         </Col>
+        <ScoreFilterFields span={span} />
         {(definitions.data ?? []).map((d) => (
           <Col {...span} key={d.key}>
             <AttributeFilterInput definition={d} />
@@ -320,5 +338,6 @@ export function countFilters(f: CustomerFilters): number {
   if (f.lastOrderFrom === undefined && f.lastOrderTo !== undefined) n++;
   if (f.tag?.length) n++;
   n += Object.keys(f.attributes ?? {}).length;
+  n += countScoreFilters(f);
   return n;
 }

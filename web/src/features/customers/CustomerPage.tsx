@@ -16,8 +16,10 @@ import { CustomerTimeline } from './CustomerTimeline';
 import { IdentitiesCard } from './IdentitiesCard';
 import { ProfileCard } from './ProfileCard';
 import { StatsCards } from './StatsCards';
+import { ScoresCard } from '../scoring/ScoresCard';
 import { TouchpointsCard } from './TouchpointsCard';
 import { ConsentsCard } from './ConsentsCard';
+import { CustomerSegmentsCard } from '../segments/CustomerSegmentsCard';
 import { regionText } from './labels';
 import { sourceLabel } from '../../i18n/sources';
 
@@ -185,11 +187,13 @@ export function CustomerPage() {
             <IdentitiesCard customer={c} canReveal={canReveal} />
             <TouchpointsCard customer={c} />
             <ConsentsCard customerId={c.id} />
+            <CustomerSegmentsCard customerId={c.id} />
           </Flex>
         </Col>
         <Col xs={24} xl={15}>
           <Flex vertical gap={16}>
             <StatsCards customer={c} />
+            <ScoresCard customer={c} />
             <CustomerTimeline customerId={c.id} canAddNote={canEdit} />
           </Flex>
         </Col>

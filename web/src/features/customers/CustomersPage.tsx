@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { Badge, Button, Card, Flex, Input, Select, Table, Typography } from 'antd';
+import { Badge, Button, Card, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useCan } from '../../app/session';
 import { CursorPager, useCursorPager } from '../../components/CursorPager';
 import { ErrorResult } from '../../components/ErrorResult';
@@ -23,6 +23,8 @@ import { ColumnChooser, customerColumns, useColumnChoice } from './columns';
 import { CustomerFilterPanel, countFilters } from './CustomerFilterPanel';
 import { CustomerForm } from './CustomerForm';
 import { ExportModal } from './ExportModal';
+import { scoreFiltersFromUrl } from '../scoring/customerFilters';
+import { useSegment } from '../segments/api';
 
 const pageSize = 50;
 
@@ -36,19 +38,26 @@ export function CustomersPage() {
   const canExport = useCan('customers.export');
   const canSeeStaff = useCan('staff.view');
   const [search, setSearch] = useState('');
-  const [panelFilters, setPanelFilters] = useState<CustomerFilters>({});
+  // the grades and lifecycle pages link here with score filters in the address (?rScore=5&fScore=4)
+  const [panelFilters, setPanelFilters] = useState<CustomerFilters>(() =>
+    scoreFiltersFromUrl(new URLSearchParams(window.location.search)),
+  );
   const [sort, setSort] = useState<CustomerSort>('-createdAt');
-  const [showFilters, setShowFilters] = useState(false);
+  const [showFilters, setShowFilters] = useState(() => countFilters(panelFilters) > 0);
   const [selected, setSelected] = useState<string[]>([]);
   const [creating, setCreating] = useState(false);
   const [exporting, setExporting] = useState(false);
   const pager = useCursorPager();
   const choice = useColumnChoice();
   const definitions = useAttributeDefinitions();
+  // "members of a segment" arrives in the address (from a segment's page) and leaves with its chip
+  const [params, setParams] = useSearchParams();
+  const segmentId = params.get('segmentId') ?? undefined;
+  const segment = useSegment(segmentId ?? '');
 
   const filters = useMemo(
-    () => compactFilters({ ...panelFilters, search: search.trim() || undefined }),
-    [panelFilters, search],
+    () => compactFilters({ ...panelFilters, search: search.trim() || undefined, segmentId }),
+    [panelFilters, search, segmentId],
   );
   const customers = useCustomers(filters, sort, pageSize, pager.cursor);
   const count = useCustomerCount(filters);
@@ -109,6 +118,23 @@ export function CustomersPage() {
               {t('customers.filters.button')}
             </Button>
           </Badge>
+          {segmentId ? (
+            <Tag
+              closable
+              color="blue"
+              onClose={() =>
+                refilter(() =>
+                  setParams((p) => {
+                    p.delete('segmentId');
+                    return p;
+                  }),
+                )
+              }
+              data-testid="segment-filter-chip"
+            >
+              {t('customers.filters.segmentChip', { name: segment.data?.name ?? '…' })}
+            </Tag>
+          ) : null}
           <Select
             value={sort}
             onChange={(s: CustomerSort) => refilter(() => setSort(s))}

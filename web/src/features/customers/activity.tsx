@@ -11,9 +11,12 @@ import {
   FormOutlined,
   SafetyCertificateOutlined,
   MessageOutlined,
+  RiseOutlined,
   RollbackOutlined,
   ShoppingCartOutlined,
   TagOutlined,
+  UsergroupAddOutlined,
+  UsergroupDeleteOutlined,
   UserAddOutlined,
 } from '@ant-design/icons';
 import type { TFunction } from 'i18next';
@@ -42,6 +45,9 @@ const kindStyles: Record<string, KindStyle> = {
   'visit.started': { icon: <EyeOutlined />, color: '#13c2c2' },
   'anonymous.stitched': { icon: <LinkOutlined />, color: '#2f54eb' },
   'group.joined': { icon: <TeamOutlined />, color: '#08979c' },
+  'segment.entered': { icon: <UsergroupAddOutlined />, color: '#1677ff' },
+  'segment.exited': { icon: <UsergroupDeleteOutlined />, color: '#8c8c8c' },
+  'lifecycle.changed': { icon: <RiseOutlined />, color: '#13c2c2' },
 };
 
 export function kindStyle(kind: string): KindStyle {
@@ -143,6 +149,17 @@ export function activitySentence(
       return t('timeline.kinds.customer_created');
     case 'note.added':
       return t(`timeline.kinds.${a.kind.replace('.', '_')}`);
+    case 'lifecycle.changed': {
+      const stage = (v: unknown) => t(`scoring.stages.${str(v)}`, { defaultValue: str(v) });
+      const from = s.fromStage ?? s.from;
+      const to = s.toStage ?? s.to;
+      return from
+        ? t('scoring.timeline.changed', { from: stage(from), to: stage(to) })
+        : t('scoring.timeline.entered', { to: stage(to) });
+    }
+    case 'segment.entered':
+    case 'segment.exited':
+      return t(`segments.timeline.${a.kind === 'segment.entered' ? 'entered' : 'exited'}`, { name: str(s.name) });
     default:
       return t(`timeline.kinds.${a.kind.replace(/\./g, '_')}`, { defaultValue: a.kind });
   }

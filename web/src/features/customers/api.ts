@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call, client } from '../../api/client';
 import type { BodyOf, QueryOf, ResponseOf } from '../../api/types';
+import type { ScoreFilters } from '../scoring/customerFilters';
 
 // ── shapes: from the server's OpenAPI document (web/src/api/schema.d.ts) ─────────────────
 
@@ -32,7 +33,7 @@ type ExportFilters = BodyOf<'/api/v1/customers/exports', 'post'>['filters'];
 export type AttributeFilter = NonNullable<NonNullable<ExportFilters>['attributes']>[string];
 
 /** The list's filters (also an export's `filters`); empty values are left out of the request. */
-export type CustomerFilters = {
+export type CustomerFilters = ScoreFilters & {
   search?: string;
   gender?: Gender;
   ageMin?: number;
@@ -51,6 +52,8 @@ export type CustomerFilters = {
   lastOrderFrom?: string;
   lastOrderTo?: string;
   attributes?: Record<string, AttributeFilter>;
+  /** Current members of one segment (from /customers?segmentId=…). */
+  segmentId?: string;
 };
 
 export type AttributeDefinition = ResponseOf<'/api/v1/customer-attributes', 'get'>['items'][number];

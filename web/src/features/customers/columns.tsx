@@ -9,6 +9,7 @@ import { formatAttribute } from './AttributeInput';
 import type { AttributeDefinition, Customer } from './api';
 import { countryName, regionText } from './labels';
 import { sourceLabel } from '../../i18n/sources';
+import { scoreColumns } from '../scoring/columns';
 
 /** One column the list can show; `exportColumns` are the names an export asks the server for. */
 export type CustomerColumn = {
@@ -97,6 +98,7 @@ export function customerColumns(
     col('lastSeenAt', t('customers.fields.lastSeenAt'), (c) => fmt.date(c.lastSeenAt)),
     col('externalId', t('customers.fields.externalId'), (c) => dash(c.externalId)),
     col('createdAt', t('customers.fields.createdAt'), (c) => fmt.date(c.createdAt)),
+    ...scoreColumns(t).map((s) => col(s.key, s.title, s.render, { exportColumns: s.exportColumns })),
     ...definitions.map((d) =>
       col(`attr:${d.key}`, d.label, (c) => formatAttribute(d, c.attributes[d.key]), {
         exportColumns: [`attributes.${d.key}`],

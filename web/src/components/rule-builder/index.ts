@@ -1,0 +1,3 @@
+export { RuleBuilder } from './RuleBuilder';
+export { useRuleFields } from './api';
+export * from './model';
