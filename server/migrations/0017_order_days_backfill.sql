@@ -8,3 +8,6 @@ SELECT o.customer_id, (o.placed_at AT TIME ZONE tz.name)::date, count(*)::int, s
  WHERE o.status IN ('paid', 'partially_refunded')
  GROUP BY 1, 2
 ON CONFLICT (customer_id, day) DO UPDATE SET order_count = excluded.order_count, amount = excluded.amount;
+--> statement-breakpoint
+-- planner statistics for the windows' range scans (a fresh table has none until autovacuum comes by)
+ANALYZE order_days;

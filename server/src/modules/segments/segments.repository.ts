@@ -196,13 +196,18 @@ export const segmentsRepository = {
 
   /** Count and a sample of a predicate (the live preview). */
   async preview(q: Queryable, predicate: SQL, sampleSize: number): Promise<{ count: number; ids: string[] }> {
-    const [count] = await q.query<{ count: number }>(
-      sql`select count(*)::int as count from ${ruleFrom} where ${predicate}`,
-    );
-    const ids = await q.query<{ id: string }>(
-      sql`select c.id from ${ruleFrom} where ${predicate} order by c.created_at desc, c.id desc limit ${sampleSize}`,
-    );
-    return { count: count?.count ?? 0, ids: ids.map((r) => r.id) };
+    // one pass over the predicate for both (its order-window semi-joins are the cost), with room
+    // for their hash aggregates in memory: PostgreSQL's default work_mem spills them to disk
+    return q.transaction(async (tx) => {
+      await tx.query(`set local work_mem = '64MB'`);
+      const [row] = await tx.query<{ count: number; ids: string[] | null }>(
+        sql`with m as materialized (select c.id, c.created_at from ${ruleFrom} where ${predicate})
+            select (select count(*)::int from m) as count,
+                   (select array_agg(t.id::text order by t.created_at desc, t.id desc)
+                      from (select id, created_at from m order by created_at desc, id desc limit ${sampleSize}) t) as ids`,
+      );
+      return { count: row?.count ?? 0, ids: row?.ids ?? [] };
+    });
   },
 
   async changes(
