@@ -19,6 +19,8 @@ import { createAutoMerge } from './merge-auto.ts';
 import { mergeRoutes } from './merge.routes.ts';
 import { createMergeService } from './merge.service.ts';
 
+/** The codes of the computed values in customer_stats (scoring writes them, segments and lists read them). */
+export { scoreCodes } from './score-codes.ts';
 /** The full duplicate scan's job (the demo queues one after loading its customers). */
 export { FIND_DUPLICATES_JOB } from './duplicates.service.ts';
 export type {

@@ -1,3 +1,4 @@
+import { scoreCodes } from '../../customers/index.ts';
 /**
  * The field catalogue of segment rules (format v1, docs/api/segment-rules.md): every field a
  * rule may name, its type, the operators that type allows and what arguments it takes. The
@@ -118,29 +119,8 @@ const timesOps = numberOps;
 const opt = (prefix: string, values: readonly string[]) =>
   values.map((value) => ({ value, label: `${prefix}.${value}` }));
 
-export const rfmClasses = [
-  'important_value',
-  'important_develop',
-  'important_keep',
-  'important_retain',
-  'general_value',
-  'general_develop',
-  'general_keep',
-  'general_retain',
-] as const;
-export const rfmSegments = [
-  'champions',
-  'loyal',
-  'potential_loyalist',
-  'new_customers',
-  'promising',
-  'need_attention',
-  'about_to_sleep',
-  'at_risk',
-  'cannot_lose_them',
-  'hibernating',
-  'lost',
-] as const;
+export const rfmClasses = scoreCodes.rfmClass;
+export const rfmSegments = scoreCodes.rfmSegment;
 export const consentStates = ['granted', 'withdrawn', 'pending', 'none'] as const;
 
 const text = (key: string, column: ProfileColumn): FieldDef => ({
@@ -340,10 +320,10 @@ export const staticFields: FieldDef[] = [
   score('scores.mScore', 'm_score'),
   scoreEnum('scores.rfmClass', 'rfm_class', rfmClasses),
   scoreEnum('scores.rfmSegment', 'rfm_segment', rfmSegments),
-  scoreEnum('scores.abcClass', 'abc_class', ['A', 'B', 'C']),
-  scoreEnum('scores.valueTier', 'value_tier', ['high', 'medium', 'low']),
-  scoreEnum('scores.grade', 'grade', ['vip', 'active', 'potential', 'dormant']),
-  scoreEnum('scores.lifecycleStage', 'lifecycle_stage', ['prospect', 'new', 'active', 'loyal', 'dormant', 'churned']),
+  scoreEnum('scores.abcClass', 'abc_class', scoreCodes.abcClass),
+  scoreEnum('scores.valueTier', 'value_tier', scoreCodes.valueTier),
+  scoreEnum('scores.grade', 'grade', scoreCodes.grade),
+  scoreEnum('scores.lifecycleStage', 'lifecycle_stage', scoreCodes.lifecycleStage),
   {
     key: 'segment.memberOf',
     group: 'segments',
