@@ -12,6 +12,7 @@ import {
   type E2E,
   type WatchedPage,
   chooseFromUserMenu,
+  openNav,
 } from './harness.ts';
 
 describe('sign-in, navigation, language and sign-out', { timeout: 120_000 }, () => {
@@ -80,13 +81,12 @@ describe('sign-in, navigation, language and sign-out', { timeout: 120_000 }, () 
 
   it('a module not built yet shows its coming-soon page', async () => {
     const { page } = w;
-    await page.getByTestId('nav-group-segments').click();
-    await page.getByTestId('nav-segments').click();
+    await openNav(page, 'engage', 'campaigns');
     const soon = page.getByTestId('coming-soon');
     await soon.waitFor();
-    assert.equal(new URL(page.url()).pathname, '/segments');
+    assert.equal(new URL(page.url()).pathname, '/campaigns');
     assert.match(await soon.innerText(), /即将上线/);
-    assert.match(await soon.innerText(), /由 issue #6 构建/);
+    assert.match(await soon.innerText(), /将在后续 issue 中构建/);
     await screenshot(page, 'coming-soon-zh');
     w.assertClean();
   });
