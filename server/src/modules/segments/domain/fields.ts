@@ -137,7 +137,8 @@ const scoreEnum = (key: string, column: StatsColumn, values: readonly string[]):
   type: 'enum',
   ops: optionalEnumOps,
   windowed: false,
-  options: opt(`segmentOptions.${key.split('.')[1]}`, values),
+  // the names the customers module gives its score codes (scores.messages.ts)
+  options: opt(`scoring.${key.split('.')[1]}`, values),
   source: { kind: 'stats', column },
 });
 const score = (key: string, column: StatsColumn): FieldDef => ({
