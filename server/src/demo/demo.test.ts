@@ -51,11 +51,13 @@ describe('demo business', () => {
   });
 
   it('changes nothing when loaded again', async () => {
+    // the first scoring and segment refreshes the first load queued may still be writing their
+    // timeline rows in the background: what the loader itself wrote is what must not change
     const counts = () =>
       one(
         `SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM departments) AS d,
                 (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM orders) AS o,
-                (SELECT count(*) FROM activities) AS a, (SELECT count(*) FROM touchpoints) AS t,
+                (SELECT count(*) FROM activities WHERE module NOT IN ('scoring', 'segments')) AS a, (SELECT count(*) FROM touchpoints) AS t,
                 (SELECT count(*) FROM products) AS p`,
       );
     const before = await counts();
