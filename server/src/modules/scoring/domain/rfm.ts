@@ -1,3 +1,5 @@
+import { scoreCodes } from '../../customers/index.ts';
+
 /**
  * RFM: recency (days since the last order), frequency (orders) and monetary (spend) over a window,
  * each scored 1–5 against four ascending cut points, and the two naming schemes.
@@ -60,19 +62,8 @@ export function rfmClassOf(
   return rfmClasses[(recent ? 4 : 0) + (frequent ? 2 : 0) + (high ? 1 : 0)];
 }
 
-export const rfmSegments = [
-  'champions',
-  'loyal',
-  'potential_loyalist',
-  'new_customers',
-  'promising',
-  'need_attention',
-  'about_to_sleep',
-  'at_risk',
-  'cannot_lose_them',
-  'hibernating',
-  'lost',
-] as const;
+// the customers module keeps the one list of codes its score columns hold
+export const rfmSegments = scoreCodes.rfmSegment;
 export type RfmSegment = (typeof rfmSegments)[number];
 
 /**
